@@ -1,0 +1,135 @@
+//! The command line, exactly as documented in the README (scripts and tests rely on it).
+
+use clap::{ArgGroup, Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "authdeck",
+    version,
+    about = "Connect OAuth 2.0 / OpenID Connect accounts, keep their tokens fresh, inspect them.",
+    after_help = "Data lives in $AUTHDECK_HOME (or the platform's app-data folder); secrets live in \
+                  the system keychain only."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list or remove providers.
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+    /// Connect an account: opens the browser and waits for the sign-in to finish.
+    Login {
+        /// The provider to sign in with.
+        provider: String,
+        /// Print the sign-in address instead of opening the browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Suggest which user to sign in as (email or username).
+        #[arg(long, value_name = "EMAIL")]
+        hint: Option<String>,
+    },
+    /// Complete a sign-in with the address the provider sent you back to.
+    Callback {
+        /// The full address, e.g. dev.authdeck.app:/oauth/callback?code=...&state=...
+        url: String,
+    },
+    /// List connected accounts.
+    Accounts {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Get a new access token now.
+    #[command(group(ArgGroup::new("which").required(true).args(["account", "all"])))]
+    Refresh {
+        /// Account id or email.
+        account: Option<String>,
+        /// Refresh every account that can be refreshed.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Print an account's access token (refreshed first if it is about to expire).
+    Token {
+        /// Account id or email.
+        account: String,
+    },
+    /// Show an account's status, scopes, expiry and decoded tokens (never the token itself).
+    Inspect {
+        /// Account id or email.
+        account: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disconnect an account: revoke it at the provider and remove it from this computer.
+    Logout {
+        /// Account id or email.
+        account: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Add a provider.
+    Add(Box<ProviderAdd>),
+    /// List providers.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a provider (connected accounts keep working).
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("source").required(true).multiple(true).args(["issuer", "preset", "auth_url"])))]
+pub struct ProviderAdd {
+    /// A short name for the provider (letters, digits, '-', '_', '.').
+    pub name: String,
+    /// OpenID Connect issuer URL (endpoints found by discovery).
+    #[arg(long, value_name = "URL", conflicts_with = "auth_url")]
+    pub issuer: Option<String>,
+    /// google, microsoft, github, gitlab or oidc (with --issuer).
+    #[arg(long, value_name = "P", conflicts_with = "auth_url")]
+    pub preset: Option<String>,
+    /// Authorization endpoint, for providers without discovery.
+    #[arg(long, value_name = "U", requires = "token_url")]
+    pub auth_url: Option<String>,
+    /// Token endpoint.
+    #[arg(long, value_name = "U", requires = "auth_url")]
+    pub token_url: Option<String>,
+    /// Revocation endpoint (RFC 7009).
+    #[arg(long, value_name = "U", requires = "auth_url")]
+    pub revoke_url: Option<String>,
+    /// Userinfo endpoint.
+    #[arg(long, value_name = "U", requires = "auth_url")]
+    pub userinfo_url: Option<String>,
+    /// The client ID registered with the provider.
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// Scopes, space separated (repeatable).
+    #[arg(long, value_name = "\"a b c\"")]
+    pub scope: Vec<String>,
+    /// Redirect URI registered with the provider (default dev.authdeck.app:/oauth/callback).
+    #[arg(long, value_name = "URI", conflicts_with = "loopback")]
+    pub redirect_uri: Option<String>,
+    /// Use a loopback redirect, http://127.0.0.1:<any port>/callback.
+    #[arg(long)]
+    pub loopback: bool,
+    /// The name people see, e.g. "Work Google".
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Entra ID tenant for --preset microsoft (default: common).
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// Read the client secret from this environment variable when needed.
+    #[arg(long, value_name = "VAR", conflicts_with = "client_secret_stdin")]
+    pub client_secret_env: Option<String>,
+    /// Read the client secret from standard input now and keep it in the keychain.
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+}

@@ -1,0 +1,264 @@
+//! `authdeck`: the command-line face of authdeck-core, for support staff and scripts.
+//!
+//! Every command is a short call into [`Deck`]. Output contracts: `login` prints the
+//! authorization URL alone as the first line of stdout and the account id alone as the last;
+//! `token` prints the access token alone; no other command prints a secret; every failure
+//! exits non-zero with one plain sentence on stderr.
+
+mod args;
+mod print;
+mod wait;
+
+use std::io::{Read, Write};
+
+use authdeck_core::{
+    ClientSecretSource, Deck, Endpoints, Error, LoginOptions, Preset, ProviderConfig, Redirect,
+    Result, Secret,
+};
+use chrono::Utc;
+use clap::Parser;
+use clap::error::ErrorKind as ClapKind;
+
+use crate::args::{Cli, Command, ProviderAdd, ProviderCommand};
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => usage_error(e),
+    };
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts");
+    let code = runtime.block_on(async {
+        match run(cli.command).await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("{e}");
+                1
+            }
+        }
+    });
+    let _ = std::io::stdout().flush();
+    // Exit without waiting for a keychain call that timed out or a stdin reader thread.
+    std::process::exit(code);
+}
+
+/// Help and version go to stdout as clap prints them; usage errors become one sentence.
+fn usage_error(error: clap::Error) -> ! {
+    match error.kind() {
+        ClapKind::DisplayHelp | ClapKind::DisplayVersion => {
+            let _ = error.print();
+            std::process::exit(0);
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            let text = first.trim_start_matches("error: ").trim_end_matches('.');
+            let mut chars = text.chars();
+            let text: String =
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            eprintln!("{text}. Run `authdeck --help` to see how to use it.");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Logs go to stderr, and only when asked for (`AUTHDECK_LOG=debug`, or `RUST_LOG`).
+fn init_logging() {
+    let filter = std::env::var("AUTHDECK_LOG").or_else(|_| std::env::var("RUST_LOG"));
+    if let Ok(filter) = filter {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("output types serialize")
+}
+
+async fn run(command: Command) -> Result<()> {
+    let deck = Deck::open()?;
+    let now = Utc::now();
+    match command {
+        Command::Provider(ProviderCommand::Add(add)) => {
+            let name = add.name.clone();
+            let (config, secret) = provider_config(*add)?;
+            let config = deck.add_provider(config, secret).await?;
+            println!(
+                "Added provider {name}. Register this redirect URI with the provider: {}",
+                config.redirect.display_uri()
+            );
+        }
+        Command::Provider(ProviderCommand::List { json: as_json }) => {
+            let list = deck.providers()?;
+            if as_json {
+                let values: Vec<_> = list.iter().map(print::provider_json).collect();
+                println!("{}", json(&values));
+            } else {
+                println!("{}", print::providers(&list));
+            }
+        }
+        Command::Provider(ProviderCommand::Remove { name }) => {
+            deck.remove_provider(&name).await?;
+            println!("Removed provider {name}.");
+        }
+        Command::Login { provider, no_browser, hint } => {
+            let started = deck.start_login(&provider, LoginOptions { login_hint: hint }).await?;
+            println!("{}", started.authorization_url);
+            let _ = std::io::stdout().flush();
+            if !no_browser && let Err(e) = open::that_detached(&started.authorization_url) {
+                eprintln!("Could not open the browser ({e}); open the address above yourself.");
+            }
+            eprintln!(
+                "Finish signing in in your browser. Waiting… (or paste here the address the \
+                 browser was sent back to)"
+            );
+            let account = wait::finish(&deck, started).await?;
+            eprintln!("Connected {}.", account.display_name);
+            println!("{}", account.id);
+        }
+        Command::Callback { url } => {
+            let account = deck.complete_callback(&url).await?;
+            println!("Connected {} ({}).", account.display_name, account.id);
+        }
+        Command::Accounts { json: as_json } => {
+            let views = deck.accounts(now)?;
+            if as_json {
+                println!("{}", json(&views));
+            } else {
+                println!("{}", print::accounts(&views, now));
+            }
+        }
+        Command::Refresh { account: Some(account), .. } => {
+            let view = deck.refresh(&account).await?;
+            println!("Refreshed {} ({}); {}.", view.display_name, view.id, expiry_words(&view));
+        }
+        Command::Refresh { account: None, .. } => {
+            let results = deck.refresh_all(authdeck_core::refresh::BULK_CONCURRENCY).await?;
+            if results.is_empty() {
+                println!("No accounts to refresh.");
+            }
+            let mut failed = 0;
+            for item in results {
+                match item.result {
+                    Ok(view) => println!(
+                        "Refreshed {} ({}); {}.",
+                        view.display_name,
+                        view.id,
+                        expiry_words(&view)
+                    ),
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("Could not refresh {}: {e}", item.account_id);
+                    }
+                }
+            }
+            if failed > 0 {
+                return Err(Error::Invalid(format!("{failed} account(s) could not be refreshed.")));
+            }
+        }
+        Command::Token { account } => {
+            let token = deck.access_token(&account).await?;
+            let id = deck.account(&account, now)?.id;
+            deck.record_activity(
+                &id,
+                authdeck_core::ActivityKind::Revealed,
+                Some("Printed by `authdeck token`".into()),
+            );
+            println!("{}", token.expose());
+        }
+        Command::Inspect { account, json: as_json } => {
+            let inspection = deck.inspect(&account).await?;
+            if as_json {
+                println!("{}", json(&inspection));
+            } else {
+                println!("{}", print::inspection(&inspection, now));
+            }
+        }
+        Command::Logout { account } => {
+            let report = deck.disconnect(&account).await?;
+            println!("Disconnected {}.", report.account_id);
+            if let Some(warning) = report.warning {
+                eprintln!("{warning}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn expiry_words(view: &authdeck_core::AccountView) -> String {
+    match view.expires_at {
+        Some(at) => format!("the new token expires {}", print::relative(at, Utc::now())),
+        None => "the provider did not say when the new token expires".into(),
+    }
+}
+
+/// Builds a provider from `provider add` flags.
+fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<Secret>)> {
+    let mut config = match (&add.preset, add.auth_url) {
+        (Some(preset), _) => Preset::parse(preset)?.config(
+            &add.name,
+            &add.client_id,
+            add.issuer,
+            add.tenant.as_deref(),
+        )?,
+        (None, Some(authorization)) => ProviderConfig {
+            name: add.name.clone(),
+            label: None,
+            preset: None,
+            issuer: None,
+            endpoints: Some(Endpoints {
+                authorization,
+                token: add.token_url.unwrap_or_default(),
+                revocation: add.revoke_url,
+                userinfo: add.userinfo_url,
+            }),
+            client_id: add.client_id,
+            client_secret: ClientSecretSource::None,
+            scopes: Vec::new(),
+            redirect: Redirect::default(),
+        },
+        (None, None) => ProviderConfig {
+            name: add.name.clone(),
+            label: None,
+            preset: None,
+            issuer: add.issuer,
+            endpoints: None,
+            client_id: add.client_id,
+            client_secret: ClientSecretSource::None,
+            scopes: ["openid", "email", "profile", "offline_access"].map(String::from).to_vec(),
+            redirect: Redirect::default(),
+        },
+    };
+    if !add.scope.is_empty() {
+        config.scopes =
+            add.scope.iter().flat_map(|s| s.split_whitespace()).map(String::from).collect();
+    }
+    if let Some(uri) = add.redirect_uri {
+        config.redirect = Redirect::parse(&uri)?;
+    } else if add.loopback {
+        config.redirect = Redirect::loopback();
+    }
+    config.label = add.label.filter(|l| !l.trim().is_empty());
+    if let Some(var) = add.client_secret_env {
+        config.client_secret = ClientSecretSource::Env { var };
+    }
+    let secret = if add.client_secret_stdin {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            Error::Invalid(format!("Could not read the client secret from standard input ({e})."))
+        })?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::Invalid("No client secret was given on standard input.".into()));
+        }
+        Some(Secret::new(text))
+    } else {
+        None
+    };
+    Ok((config, secret))
+}

@@ -1,0 +1,59 @@
+//! `authdeck login` waits for the sign-in answer on every route at once: the loopback
+//! listener, an address pasted on standard input, and a completion by any other AuthDeck
+//! process (`authdeck callback URL`, which the OS runs for the deep link, or the window).
+
+use std::io::BufRead;
+
+use authdeck_core::{AccountView, Deck, Error, Result, StartedLogin};
+use tokio::sync::mpsc;
+
+/// Waits for `started` to finish by whichever route answers first.
+pub async fn finish(deck: &Deck, started: StartedLogin) -> Result<AccountView> {
+    let StartedLogin { handle, expires_at, loopback, .. } = started;
+    let listener = async {
+        match loopback {
+            Some(listener) => {
+                listener.serve(|url| async move { deck.complete_callback(&url).await }).await
+            }
+            None => std::future::pending().await,
+        }
+    };
+    let pasted = async {
+        let mut lines = stdin_lines();
+        while let Some(line) = lines.recv().await {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            match deck.complete_callback(line).await {
+                Err(Error::Callback(e)) if !e.consumes_sign_in() => eprintln!("{e}"),
+                other => return other,
+            }
+        }
+        // Standard input closed (or was never there): keep waiting on the other routes.
+        std::future::pending().await
+    };
+    tokio::select! {
+        result = listener => result,
+        result = pasted => result,
+        result = deck.wait_for_login(&handle, expires_at) => result,
+        _ = tokio::signal::ctrl_c() => {
+            deck.cancel_login(&handle).await;
+            Err(Error::Invalid("The sign-in was cancelled.".into()))
+        }
+    }
+}
+
+/// Lines of standard input, read on a plain thread (it must not keep the process alive).
+fn stdin_lines() -> mpsc::UnboundedReceiver<String> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}

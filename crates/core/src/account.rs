@@ -1,0 +1,153 @@
+//! A connected account: the metadata kept in `accounts/<id>.json` (never a secret) and the
+//! view of it that the CLI prints and the window shows.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::discovery::ProviderMetadata;
+use crate::expiry::{self, Status};
+use crate::id_token::Identity;
+use crate::preset::Preset;
+use crate::provider::ClientSecretSource;
+
+/// The client settings an account was connected with, kept so that refresh and revoke keep
+/// working even if the provider entry is later edited or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSnapshot {
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: ClientSecretSource,
+    #[serde(default)]
+    pub preset: Option<Preset>,
+}
+
+/// Everything AuthDeck knows about an account except its secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    pub id: String,
+    pub provider: String,
+    pub provider_label: String,
+    pub subject: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The ID token identity, for OpenID Connect accounts (checked again after each refresh).
+    #[serde(default)]
+    pub identity: Option<Identity>,
+    pub scopes: Vec<String>,
+    pub token_type: String,
+    /// When the current access token was requested.
+    pub issued_at: DateTime<Utc>,
+    /// `None`: the provider did not say.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub has_refresh_token: bool,
+    #[serde(default)]
+    pub has_id_token: bool,
+    pub connected_at: DateTime<Utc>,
+    #[serde(default)]
+    pub last_refreshed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub last_error_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub needs_reconnect: bool,
+    #[serde(default = "yes")]
+    pub auto_refresh: bool,
+    /// Bumped on every change of tokens; a waiter compares it to know a refresh happened.
+    #[serde(default)]
+    pub generation: u64,
+    pub client: ClientSnapshot,
+    pub metadata: ProviderMetadata,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The stable id of the account for `subject` at `provider`: signing in again as the same
+/// person updates the account instead of adding a second one.
+pub fn account_id(provider: &str, subject: &str) -> String {
+    let digest = Sha256::digest(format!("{provider}\n{subject}").as_bytes());
+    let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("{provider}-{hex}")
+}
+
+/// An account as shown to people and printed by `accounts --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AccountView {
+    pub id: String,
+    pub provider: String,
+    pub provider_label: String,
+    /// `google`, `microsoft`, `github`, `gitlab`, `oidc` or null (for the icon).
+    pub preset: Option<String>,
+    pub subject: String,
+    pub email: Option<String>,
+    /// Email, else name, else subject.
+    pub display_name: String,
+    pub scopes: Vec<String>,
+    pub status: Status,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub issued_at: DateTime<Utc>,
+    pub has_refresh_token: bool,
+    pub last_refreshed_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub auto_refresh: bool,
+    /// When automatic refresh will run (null when off, impossible, or expiry unknown).
+    pub auto_refresh_at: Option<DateTime<Utc>>,
+}
+
+impl AccountRecord {
+    /// The view of this account at `now`.
+    pub fn view(&self, now: DateTime<Utc>) -> AccountView {
+        let status = expiry::status(self.expires_at, self.needs_reconnect, now);
+        let auto_refresh_at =
+            (self.auto_refresh && self.has_refresh_token && !self.needs_reconnect)
+                .then(|| expiry::auto_refresh_at(self.issued_at, self.expires_at))
+                .flatten();
+        AccountView {
+            id: self.id.clone(),
+            provider: self.provider.clone(),
+            provider_label: self.provider_label.clone(),
+            preset: self.client.preset.map(|p| p.id().to_string()),
+            subject: self.subject.clone(),
+            email: self.email.clone(),
+            display_name: self.display_name(),
+            scopes: self.scopes.clone(),
+            status,
+            expires_at: self.expires_at,
+            issued_at: self.issued_at,
+            has_refresh_token: self.has_refresh_token,
+            last_refreshed_at: self.last_refreshed_at,
+            last_error: self.last_error.clone(),
+            auto_refresh: self.auto_refresh,
+            auto_refresh_at,
+        }
+    }
+
+    pub fn display_name(&self) -> String {
+        self.email.clone().or_else(|| self.name.clone()).unwrap_or_else(|| self.subject.clone())
+    }
+
+    /// Sorts most urgent first: reconnect needed, then soonest expiry, unknown expiry last.
+    pub fn urgency_key(&self) -> (bool, Option<DateTime<Utc>>, String) {
+        (!self.needs_reconnect, self.expires_at.or(Some(DateTime::<Utc>::MAX_UTC)), self.id.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_per_provider_and_subject() {
+        assert_eq!(account_id("google", "123"), account_id("google", "123"));
+        assert_ne!(account_id("google", "123"), account_id("google", "124"));
+        assert_ne!(account_id("google", "123"), account_id("work", "123"));
+        assert!(account_id("google", "123").starts_with("google-"));
+        assert_eq!(account_id("google", "123").len(), "google-".len() + 10);
+    }
+}

@@ -1,0 +1,110 @@
+//! Account metadata files: one small JSON file per account under `accounts/`, written
+//! atomically. One file per account means the CLI and the window can update different
+//! accounts at once without a global lock, and listing needs no keychain access at all.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+
+use crate::account::AccountRecord;
+use crate::atomic;
+use crate::error::{Error, Result};
+use crate::home::Home;
+
+/// The account files of one data directory.
+#[derive(Debug, Clone)]
+pub struct AccountStore {
+    dir: PathBuf,
+}
+
+impl AccountStore {
+    pub fn new(home: &Home) -> Self {
+        AccountStore { dir: home.accounts_dir() }
+    }
+
+    fn path(&self, id: &str) -> Result<PathBuf> {
+        let safe = !id.is_empty()
+            && id.len() <= 100
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && !id.starts_with('.');
+        if !safe {
+            return Err(Error::UnknownAccount(id.to_string()));
+        }
+        Ok(self.dir.join(format!("{id}.json")))
+    }
+
+    /// All accounts, most urgent first. A damaged file is skipped with a warning rather than
+    /// hiding every other account.
+    pub fn list(&self) -> Result<Vec<AccountRecord>> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::storage("read", &self.dir, e)),
+        };
+        let mut accounts = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::storage("read", &self.dir, e))?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if atomic::is_temp_name(name) || !name.ends_with(".json") {
+                continue;
+            }
+            match atomic::read_json::<AccountRecord>(&path) {
+                Ok(Some(account)) => accounts.push(account),
+                Ok(None) => {} // removed while listing
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "skipping account file")
+                }
+            }
+        }
+        accounts.sort_by_key(AccountRecord::urgency_key);
+        Ok(accounts)
+    }
+
+    pub fn load(&self, id: &str) -> Result<Option<AccountRecord>> {
+        let path = self.path(id)?;
+        atomic::read_json(&path).map_err(|e| Error::storage("read", path, e))
+    }
+
+    /// The account `id`, or an error naming it.
+    pub fn get(&self, id: &str) -> Result<AccountRecord> {
+        self.load(id)?.ok_or_else(|| Error::UnknownAccount(id.to_string()))
+    }
+
+    pub fn save(&self, account: &AccountRecord) -> Result<()> {
+        let path = self.path(&account.id)?;
+        atomic::write_json(&path, account).map_err(|e| Error::storage("save", path, e))
+    }
+
+    pub fn delete(&self, id: &str) -> Result<()> {
+        let path = self.path(id)?;
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::storage("delete", path, e)),
+        }
+    }
+
+    /// Finds an account by id, or by email when exactly one account has it.
+    pub fn find(&self, id_or_email: &str) -> Result<AccountRecord> {
+        if let Ok(Some(account)) = self.load(id_or_email) {
+            return Ok(account);
+        }
+        let wanted = id_or_email.to_lowercase();
+        let mut matches: Vec<AccountRecord> = self
+            .list()?
+            .into_iter()
+            .filter(|a| a.email.as_deref().is_some_and(|e| e.to_lowercase() == wanted))
+            .collect();
+        match matches.len() {
+            0 => Err(Error::UnknownAccount(id_or_email.to_string())),
+            1 => Ok(matches.remove(0)),
+            _ => {
+                let ids: Vec<_> = matches.iter().map(|a| a.id.as_str()).collect();
+                Err(Error::Invalid(format!(
+                    "Several accounts use {id_or_email}; name one by its id: {}.",
+                    ids.join(", ")
+                )))
+            }
+        }
+    }
+}

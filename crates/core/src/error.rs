@@ -1,0 +1,205 @@
+//! Errors, each of which reads as one plain sentence a non-technical person can act on.
+//!
+//! The `Display` text of every variant is what the CLI prints and what the window shows, so it
+//! never contains a secret, a stack trace or a provider's raw HTML. [`Error::kind`] is the small
+//! machine-readable part the desktop UI branches on; everything else is just a message.
+
+use std::io;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Result with the core [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in AuthDeck, worded for the person using it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Something typed or configured is not usable; the text says what and how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("There is no provider called \"{0}\". Add it first, or pick one from the list.")]
+    UnknownProvider(String),
+    #[error("A provider called \"{0}\" already exists. Pick another name or remove it first.")]
+    ProviderExists(String),
+    #[error("There is no connected account \"{0}\".")]
+    UnknownAccount(String),
+    #[error(
+        "The system keychain is not available, so AuthDeck will not store or read sign-ins. {0}"
+    )]
+    KeychainUnavailable(String),
+    #[error("The system keychain did not answer within {0} seconds. Unlock it and try again.")]
+    KeychainTimeout(u64),
+    #[error("The system keychain could not {0} a saved sign-in. Unlock it and try again.")]
+    Keychain(&'static str),
+    #[error(
+        "This account's saved sign-in is missing from the keychain. Connect the account again."
+    )]
+    SecretsMissing,
+    #[error("Your {provider} sign-in has ended. Connect the account again to keep using it.")]
+    NeedsReconnect { provider: String },
+    #[error(
+        "This account has no refresh token, so it cannot be refreshed. Connect it again when it \
+         expires."
+    )]
+    NoRefreshToken,
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    #[error(transparent)]
+    Callback(#[from] CallbackError),
+    #[error("The sign-in was not finished within 10 minutes. Start it again.")]
+    LoginTimedOut,
+    #[error("The sign-in answer could not be trusted: {0}. Nothing was saved.")]
+    IdToken(String),
+    /// A message reported by another AuthDeck process (for example the outcome of a sign-in
+    /// completed elsewhere), already worded for people.
+    #[error("{message}")]
+    Reported { message: String, kind: ErrorKind },
+    #[error(
+        "Another AuthDeck window or command is still refreshing this account. Try again in a \
+         moment."
+    )]
+    Busy,
+    #[error("AuthDeck could not {action} {}: {source}.", path.display())]
+    Storage {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// A failure talking to a provider. The host is named so the user knows who failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    #[error("Could not connect to {host}. Check your internet connection and try again.")]
+    Connect { host: String },
+    #[error("{host} did not answer in time. Nothing was changed; try again in a moment.")]
+    Timeout { host: String },
+    #[error(
+        "{host} had a problem (HTTP {status}). Nothing was changed; try again in a few minutes."
+    )]
+    Unavailable { host: String, status: u16 },
+    #[error("{host} sent {what} instead of the expected answer. Nothing was changed.")]
+    Unreadable { host: String, what: &'static str },
+    #[error(
+        "{host} rejected AuthDeck's client settings ({code}). Check the client ID and secret \
+         configured for this provider."
+    )]
+    ClientRejected { host: String, code: String },
+    #[error("{host} refused the request: {description}")]
+    Refused { host: String, description: String },
+}
+
+/// Why a sign-in answer (the callback URL) was not accepted or did not lead to an account.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallbackError {
+    #[error("That address is not a sign-in answer AuthDeck can read.")]
+    Malformed,
+    #[error("That address is too long to be a sign-in answer.")]
+    TooLong,
+    #[error(
+        "That address does not answer any sign-in in progress. Start the sign-in again from \
+         AuthDeck."
+    )]
+    UnknownState,
+    #[error("That sign-in answer was already used. Start a new sign-in if you need one.")]
+    AlreadyUsed,
+    #[error("That sign-in was started more than 10 minutes ago and has expired. Start it again.")]
+    Expired,
+    #[error("That sign-in answer did not come from the provider the sign-in was sent to.")]
+    WrongIssuer,
+    #[error("That sign-in answer arrived at a different address than the sign-in asked for.")]
+    WrongRedirect,
+    #[error("That sign-in answer has no authorization code.")]
+    MissingCode,
+    #[error("The sign-in was cancelled at the provider. Nothing was connected.")]
+    Denied,
+    #[error("The provider could not complete the sign-in: {0}")]
+    ProviderError(String),
+}
+
+/// What the desktop UI branches on. Anything not listed is shown as a plain message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The account must be connected again (offer "Reconnect").
+    NeedsReconnect,
+    /// No keychain: show the badge, refuse to store.
+    KeychainUnavailable,
+    /// A forged, stale or cancelled sign-in answer: show it, change nothing.
+    InvalidCallback,
+    /// Everything else.
+    Other,
+}
+
+impl CallbackError {
+    /// Whether this is a genuine answer that used up its sign-in (the provider refused), as
+    /// opposed to an address that does not answer the sign-in at all and changes nothing.
+    pub fn consumes_sign_in(&self) -> bool {
+        matches!(self, CallbackError::Denied | CallbackError::ProviderError(_))
+    }
+}
+
+impl Error {
+    /// The branchable part of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NeedsReconnect { .. } | Error::SecretsMissing => ErrorKind::NeedsReconnect,
+            Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
+            Error::Callback(_) => ErrorKind::InvalidCallback,
+            Error::Reported { kind, .. } => *kind,
+            _ => ErrorKind::Other,
+        }
+    }
+
+    pub(crate) fn storage(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: io::Error,
+    ) -> Self {
+        Error::Storage { action, path: path.into(), source }
+    }
+}
+
+/// Trims text that came from a provider to one short line without control characters, so a
+/// hostile or broken server cannot flood the terminal or inject escape sequences.
+pub(crate) fn tidy_remote_text(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if text.chars().count() > 200 {
+        out.push('…');
+    }
+    if !out.is_empty() && !out.ends_with(['.', '!', '?', '…']) {
+        out.push('.');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_text_is_one_short_line() {
+        assert_eq!(tidy_remote_text("bad\nthing\u{1b}[31m"), "bad thing [31m.");
+        let long = "x".repeat(500);
+        assert_eq!(tidy_remote_text(&long).chars().count(), 201);
+    }
+
+    #[test]
+    fn kinds_only_where_the_ui_branches() {
+        assert_eq!(
+            Error::NeedsReconnect { provider: "Google".into() }.kind(),
+            ErrorKind::NeedsReconnect
+        );
+        assert_eq!(Error::Callback(CallbackError::UnknownState).kind(), ErrorKind::InvalidCallback);
+        assert_eq!(Error::Busy.kind(), ErrorKind::Other);
+    }
+}

@@ -1,0 +1,359 @@
+//! The one HTTP client AuthDeck talks to providers with.
+//!
+//! It follows no redirects (an authorization server that redirects a token request is broken
+//! or hostile), has connect and total timeouts, caps answer sizes, and turns every failure into
+//! a [`RemoteError`] that names the host. Retries are bounded and only where they are safe:
+//! GET requests (discovery, keys, userinfo) and revocation retry on connection failures and
+//! 429/502/503/504; token requests retry only when the connection was never made, because
+//! replaying a rotated refresh token makes the provider revoke the whole grant.
+//!
+//! Token-endpoint answers are shaped here before `oauth2` parses them: HTML pages, empty or
+//! damaged bodies and 5xx answers become plain errors, GitHub's form-encoded answers and its
+//! errors sent with status 200 become standard JSON.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use oauth2::http::{self, HeaderMap, HeaderValue, StatusCode, header};
+use oauth2::{HttpRequest, HttpResponse};
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::error::RemoteError;
+use crate::secret::Secret;
+
+/// Environment variable overriding the total request timeout in seconds (default 30).
+pub const TIMEOUT_ENV: &str = "AUTHDECK_HTTP_TIMEOUT_SECS";
+
+const MAX_BODY: usize = 1024 * 1024;
+const USER_AGENT: &str = concat!("AuthDeck/", env!("CARGO_PKG_VERSION"));
+
+/// HTTP client with AuthDeck's rules. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+}
+
+impl Http {
+    pub fn new() -> Self {
+        let total = std::env::var(TIMEOUT_ENV)
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| *v > 0.0)
+            .map(Duration::from_secs_f64)
+            .unwrap_or(Duration::from_secs(30));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(total.min(Duration::from_secs(10)))
+            .timeout(total)
+            .user_agent(USER_AGENT)
+            .build()
+            .expect("the TLS backend initializes");
+        Http { client }
+    }
+
+    /// Sends one request; `retry_safe` allows retries after a failed answer, not only after a
+    /// failed connection.
+    async fn send(
+        &self,
+        request: HttpRequest,
+        retry_safe: bool,
+    ) -> Result<HttpResponse, RemoteError> {
+        let host = host_of_str(&request.uri().to_string());
+        let attempts = if retry_safe { 3 } else { 2 };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = self.send_once(clone_request(&request), &host).await;
+            let retry_after = match &outcome {
+                Err(RemoteError::Connect { .. }) => Some(None),
+                Ok(resp) if retry_safe && is_transient(resp.status()) => {
+                    Some(retry_after(resp.headers()))
+                }
+                _ => None,
+            };
+            match retry_after {
+                Some(wait) if attempt < attempts => {
+                    let backoff = Duration::from_millis(200 * (1 << attempt));
+                    let wait = wait.unwrap_or(backoff).min(Duration::from_secs(3));
+                    tracing::debug!(host, attempt, ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        request: HttpRequest,
+        host: &str,
+    ) -> Result<HttpResponse, RemoteError> {
+        let request = reqwest::Request::try_from(request)
+            .map_err(|_| RemoteError::Connect { host: host.to_string() })?;
+        let map_err = |e: reqwest::Error| {
+            if e.is_timeout() {
+                RemoteError::Timeout { host: host.to_string() }
+            } else {
+                tracing::debug!(host, error = %e, "request failed");
+                RemoteError::Connect { host: host.to_string() }
+            }
+        };
+        let mut response = self.client.execute(request).await.map_err(map_err)?;
+        let mut builder = http::Response::builder().status(response.status());
+        if let Some(headers) = builder.headers_mut() {
+            *headers = std::mem::take(response.headers_mut());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(map_err)? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(RemoteError::Unreadable {
+                    host: host.to_string(),
+                    what: "an oversized answer",
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(builder.body(body).expect("status and headers came from a valid response"))
+    }
+
+    /// GET a JSON object. `Ok(None)` on 404, for discovery documents a provider may not publish.
+    pub(crate) async fn get_json(
+        &self,
+        url: &Url,
+        bearer: Option<&Secret>,
+    ) -> Result<Option<Map<String, Value>>, RemoteError> {
+        let mut request = http::Request::get(url.as_str())
+            .header(header::ACCEPT, "application/json")
+            .body(Vec::new())
+            .expect("a parsed URL is a valid URI");
+        if let Some(token) = bearer {
+            let value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                .map_err(|_| RemoteError::Connect { host: host_of(url) })?;
+            request.headers_mut().insert(header::AUTHORIZATION, value);
+        }
+        let response = self.send(request, true).await?;
+        let host = host_of(url);
+        match response.status() {
+            StatusCode::OK => match json_object(&response) {
+                Ok(object) => Ok(Some(object)),
+                Err(what) => Err(RemoteError::Unreadable { host, what }),
+            },
+            StatusCode::NOT_FOUND => Ok(None),
+            status => Err(RemoteError::Unavailable { host, status: status.as_u16() }),
+        }
+    }
+
+    /// POST a form (revocation). Returns the raw answer for the caller to judge.
+    pub(crate) async fn post_form(
+        &self,
+        url: &Url,
+        form: &[(&str, &str)],
+    ) -> Result<HttpResponse, RemoteError> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish()
+            .into_bytes();
+        let request = http::Request::post(url.as_str())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(body)
+            .expect("a parsed URL is a valid URI");
+        self.send(request, true).await
+    }
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `oauth2` sends token requests (code exchange, refresh) through this.
+impl<'c> oauth2::AsyncHttpClient<'c> for Http {
+    type Error = RemoteError;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, RemoteError>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let host = host_of_str(&request.uri().to_string());
+            let response = self.send(request, false).await?;
+            shape_token_answer(&host, response)
+        })
+    }
+}
+
+/// Turns a token-endpoint answer into either a standard JSON answer for `oauth2` to parse, or
+/// a plain error. Pure, so every odd answer is unit-tested.
+pub(crate) fn shape_token_answer(
+    host: &str,
+    response: HttpResponse,
+) -> Result<HttpResponse, RemoteError> {
+    let status = response.status();
+    let unreadable = |what| RemoteError::Unreadable { host: host.to_string(), what };
+    let parsed = json_object(&response);
+    let rebuilt = |status: StatusCode, object: Map<String, Value>| {
+        http::Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(serde_json::to_vec(&object).expect("a JSON map serializes"))
+            .expect("static headers are valid")
+    };
+    match status {
+        StatusCode::OK => match parsed {
+            Ok(object) if object.contains_key("access_token") => Ok(rebuilt(status, object)),
+            // GitHub reports errors with status 200.
+            Ok(object) if object.contains_key("error") => {
+                Ok(rebuilt(StatusCode::BAD_REQUEST, object))
+            }
+            Ok(_) => Err(unreadable("an answer without an access token")),
+            Err(what) => Err(unreadable(what)),
+        },
+        StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            match parsed {
+                Ok(object) if object.get("error").is_some_and(Value::is_string) => {
+                    Ok(rebuilt(status, object))
+                }
+                _ => Err(RemoteError::Unavailable {
+                    host: host.to_string(),
+                    status: status.as_u16(),
+                }),
+            }
+        }
+        s if s.is_redirection() => Err(unreadable("a redirect")),
+        s => Err(RemoteError::Unavailable { host: host.to_string(), status: s.as_u16() }),
+    }
+}
+
+/// Reads a body as a JSON object (or a form-encoded one, as GitHub may send); on failure,
+/// says what it was instead.
+fn json_object(response: &HttpResponse) -> Result<Map<String, Value>, &'static str> {
+    let body = response.body();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err("an empty answer");
+    }
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let object: Map<String, Value> = url::form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
+        return if object.is_empty() { Err("an empty answer") } else { Ok(object) };
+    }
+    if content_type.contains("html") || trimmed.starts_with('<') {
+        return Err("a web page");
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(object)) => Ok(object),
+        _ => Err("a damaged answer"),
+    }
+}
+
+fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let secs: u64 = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(secs))
+}
+
+fn clone_request(request: &HttpRequest) -> HttpRequest {
+    let mut copy = http::Request::builder()
+        .method(request.method().clone())
+        .uri(request.uri().clone())
+        .body(request.body().clone())
+        .expect("copied from a valid request");
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+/// `host[:port]` of a URL, to name who failed in messages.
+pub fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        _ => "the provider".to_string(),
+    }
+}
+
+fn host_of_str(url: &str) -> String {
+    Url::parse(url).map(|u| host_of(&u)).unwrap_or_else(|_| "the provider".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, content_type: &str, body: &str) -> HttpResponse {
+        let mut builder = http::Response::builder().status(status);
+        if !content_type.is_empty() {
+            builder = builder.header(header::CONTENT_TYPE, content_type);
+        }
+        builder.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    fn shaped(status: u16, content_type: &str, body: &str) -> Result<(u16, Value), String> {
+        shape_token_answer("id.example", answer(status, content_type, body))
+            .map(|r| (r.status().as_u16(), serde_json::from_slice(r.body()).unwrap()))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn good_answers_pass_through_as_json() {
+        let (status, json) = shaped(
+            200,
+            "application/json; charset=utf-8",
+            r#"{"access_token":"a","expires_in":"60"}"#,
+        )
+        .unwrap();
+        assert_eq!((status, json["access_token"].as_str()), (200, Some("a")));
+        let (status, json) =
+            shaped(200, "application/x-www-form-urlencoded", "access_token=a&token_type=bearer")
+                .unwrap();
+        assert_eq!((status, json["token_type"].as_str()), (200, Some("bearer")));
+        // No content type but JSON: tolerated.
+        assert!(shaped(200, "", r#"{"access_token":"a"}"#).is_ok());
+    }
+
+    #[test]
+    fn oauth_errors_become_standard_error_answers() {
+        let (status, json) =
+            shaped(200, "application/json", r#"{"error":"bad_verification_code"}"#).unwrap();
+        assert_eq!((status, json["error"].as_str()), (400, Some("bad_verification_code")));
+        let (status, _) = shaped(400, "application/json", r#"{"error":"invalid_grant"}"#).unwrap();
+        assert_eq!(status, 400);
+        let (status, _) = shaped(401, "application/json", r#"{"error":"invalid_client"}"#).unwrap();
+        assert_eq!(status, 401);
+    }
+
+    #[test]
+    fn broken_answers_become_one_plain_sentence() {
+        let cases = [
+            (500, "application/json", r#"{"error":"server_error"}"#, "had a problem (HTTP 500)"),
+            (502, "text/html", "<html><body>Bad gateway</body></html>", "HTTP 502"),
+            (503, "", "", "HTTP 503"),
+            (429, "application/json", "{}", "HTTP 429"),
+            (400, "text/html", "<h1>oops</h1>", "HTTP 400"),
+            (200, "text/html", "<!doctype html><p>login</p>", "sent a web page"),
+            (200, "application/json", r#"{"access_token": "abc"#, "sent a damaged answer"),
+            (200, "application/json", "", "sent an empty answer"),
+            (200, "application/json", r#"{"token_type":"Bearer"}"#, "without an access token"),
+            (200, "application/json", "[1,2]", "damaged answer"),
+            (302, "text/plain", "", "sent a redirect"),
+        ];
+        for (status, content_type, body, expected) in cases {
+            let message = shaped(status, content_type, body).unwrap_err();
+            assert!(message.contains(expected), "{status} {body:?}: {message}");
+            assert!(message.starts_with("id.example"), "{message}");
+            assert!(!message.contains('<'), "{message}");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! ID token validation (OIDC Core §3.1.3.7 and §12.2) with `openidconnect`.
+//!
+//! At sign-in the token must be signed by a key from the provider's JWKS, be issued by the
+//! configured issuer for this client, be unexpired and carry this attempt's `nonce`. After a
+//! refresh a new ID token must keep the same `iss`, `sub` and `aud` and need not carry a
+//! `nonce`. Keys are cached per process and re-fetched once when a token names an unknown key
+//! (the provider rotated them).
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use openidconnect::core::{
+    CoreIdToken, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
+};
+use openidconnect::{
+    ClaimsVerificationError, ClientId, IssuerUrl, Nonce, SignatureVerificationError,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use crate::discovery::ProviderMetadata;
+use crate::error::{Error, Result};
+use crate::http::Http;
+use crate::jwt;
+use crate::secret::Secret;
+
+/// Who an ID token says the user is. Not secret; kept with the account to check later tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub issuer: String,
+    pub subject: String,
+    pub audience: Vec<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// What a token is checked against.
+#[derive(Debug, Clone, Copy)]
+pub enum Expect<'a> {
+    /// A new sign-in: the token must carry this nonce.
+    SignIn { nonce: &'a Secret },
+    /// A refresh: the token must describe the same user as before.
+    Refresh { previous: &'a Identity },
+}
+
+/// Per-process cache of provider signing keys, by JWKS URL.
+#[derive(Debug, Clone, Default)]
+pub struct KeyCache {
+    keys: Arc<Mutex<HashMap<String, CoreJsonWebKeySet>>>,
+}
+
+impl KeyCache {
+    async fn get(&self, http: &Http, jwks_uri: &str, fresh: bool) -> Result<CoreJsonWebKeySet> {
+        if !fresh && let Some(keys) = self.keys.lock().expect("key cache").get(jwks_uri) {
+            return Ok(keys.clone());
+        }
+        let url = Url::parse(jwks_uri)
+            .map_err(|_| Error::IdToken("the provider's key address is not valid".into()))?;
+        let document = http.get_json(&url, None).await?.ok_or_else(|| {
+            Error::IdToken("the provider does not publish the keys that sign its tokens".into())
+        })?;
+        let keys: CoreJsonWebKeySet = serde_json::from_value(Value::Object(document))
+            .map_err(|_| Error::IdToken("the provider's signing keys could not be read".into()))?;
+        self.keys.lock().expect("key cache").insert(jwks_uri.to_string(), keys.clone());
+        Ok(keys)
+    }
+}
+
+/// The provider and client an ID token must have been issued by and for.
+#[derive(Debug, Clone, Copy)]
+pub struct Audience<'a> {
+    pub metadata: &'a ProviderMetadata,
+    pub client_id: &'a str,
+    /// Entra ID multi-tenant issuer template (see [`Quirks`](crate::preset::Quirks)).
+    pub tenant_template: bool,
+}
+
+/// Validates an ID token and returns the identity it asserts.
+pub async fn verify(
+    http: &Http,
+    keys: &KeyCache,
+    audience: Audience<'_>,
+    raw: &Secret,
+    expect: Expect<'_>,
+    now: DateTime<Utc>,
+) -> Result<Identity> {
+    let Audience { metadata, client_id, tenant_template } = audience;
+    let untrusted = |why: &str| Error::IdToken(why.to_string());
+    let issuer =
+        metadata.issuer.as_deref().ok_or_else(|| untrusted("the provider has no issuer"))?;
+    let jwks_uri = metadata
+        .jwks_uri
+        .as_deref()
+        .ok_or_else(|| untrusted("the provider does not publish its signing keys"))?;
+    let token = CoreIdToken::from_str(raw.expose())
+        .map_err(|_| untrusted("the identity token is not a valid signed token"))?;
+    // The payload is read only after the signature and claims check out below.
+    let payload = jwt::decode(raw.expose())
+        .map(|d| d.claims)
+        .ok_or_else(|| untrusted("the identity token is not a valid signed token"))?;
+    let expected_issuer = match payload.get("tid").and_then(Value::as_str) {
+        Some(tid) if tenant_template => issuer.replace("{tenantid}", tid),
+        _ => issuer.to_string(),
+    };
+    let mut fresh_keys = false;
+    loop {
+        let jwks = keys.get(http, jwks_uri, fresh_keys).await?;
+        let issuer_url = IssuerUrl::new(expected_issuer.clone())
+            .map_err(|_| untrusted("the provider's issuer is not a valid address"))?;
+        let verifier = CoreIdTokenVerifier::new_public_client(
+            ClientId::new(client_id.into()),
+            issuer_url,
+            jwks,
+        )
+        .set_allowed_algs(ALLOWED_ALGS)
+        .set_time_fn(move || now);
+        let checked = match expect {
+            Expect::SignIn { nonce } => {
+                token.claims(&verifier, &Nonce::new(nonce.expose().to_string())).map(|_| ())
+            }
+            Expect::Refresh { .. } => {
+                token.claims(&verifier, |_: Option<&Nonce>| Ok::<(), String>(())).map(|_| ())
+            }
+        };
+        match checked {
+            Ok(()) => break,
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) if !fresh_keys => fresh_keys = true,
+            Err(e) => return Err(untrusted(explain(&e))),
+        }
+    }
+    let identity = identity_from(&payload)
+        .ok_or_else(|| untrusted("the identity token does not say who signed in"))?;
+    if let Expect::Refresh { previous } = expect {
+        let mut before = previous.audience.clone();
+        let mut after = identity.audience.clone();
+        before.sort();
+        after.sort();
+        if identity.issuer != previous.issuer
+            || identity.subject != previous.subject
+            || before != after
+        {
+            return Err(untrusted("the provider answered for a different user or app"));
+        }
+    }
+    Ok(identity)
+}
+
+const ALLOWED_ALGS: [CoreJwsSigningAlgorithm; 9] = [
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha384,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha512,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha384,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha512,
+    CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+    CoreJwsSigningAlgorithm::EcdsaP384Sha384,
+    CoreJwsSigningAlgorithm::EdDsa,
+];
+
+fn explain(error: &ClaimsVerificationError) -> &'static str {
+    match error {
+        ClaimsVerificationError::Expired(_) => {
+            "the identity token has expired (check that this computer's clock is right)"
+        }
+        ClaimsVerificationError::InvalidAudience(_) => {
+            "the identity token was issued to another app"
+        }
+        ClaimsVerificationError::InvalidIssuer(_) => {
+            "the identity token was issued by a different provider"
+        }
+        ClaimsVerificationError::InvalidNonce(_) => {
+            "the identity token does not belong to this sign-in"
+        }
+        ClaimsVerificationError::SignatureVerification(_) => {
+            "the identity token's signature does not match the provider's keys"
+        }
+        _ => "the identity token is not valid",
+    }
+}
+
+/// Reads the identity claims of a (verified) ID token payload.
+fn identity_from(claims: &Value) -> Option<Identity> {
+    let text = |name: &str| claims.get(name).and_then(Value::as_str).map(String::from);
+    let audience = match claims.get("aud")? {
+        Value::String(aud) => vec![aud.clone()],
+        Value::Array(auds) => auds.iter().filter_map(Value::as_str).map(String::from).collect(),
+        _ => return None,
+    };
+    Some(Identity {
+        issuer: text("iss")?,
+        subject: text("sub")?,
+        audience,
+        email: text("email"),
+        name: text("name").or_else(|| text("preferred_username")),
+    })
+}

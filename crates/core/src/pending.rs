@@ -1,0 +1,336 @@
+//! Sign-ins in progress, shared by every AuthDeck process.
+//!
+//! A sign-in started by the window may be answered through the CLI (`authdeck callback`, which
+//! the OS runs for the deep-link scheme) and the other way round, so pending sign-ins live in
+//! the data directory: `pending/<H>.json` holds the non-secret part, where `H` is the SHA-256
+//! of the `state`, and the keychain holds the PKCE verifier and the nonce. Consuming is one
+//! atomic rename to `<H>.claimed`, so exactly one process wins; the outcome is then written to
+//! `<H>.result`, where the process that started the sign-in picks it up. Results are kept for
+//! an hour so a replayed answer is recognised as "already used".
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::atomic;
+use crate::discovery::ProviderMetadata;
+use crate::error::{CallbackError, Error, ErrorKind, Result};
+use crate::home::Home;
+use crate::keychain::Keychain;
+use crate::preset::Preset;
+use crate::provider::ClientSecretSource;
+use crate::secret::Secret;
+
+/// A pending sign-in expires after this long.
+pub const LIFETIME: TimeDelta = TimeDelta::minutes(10);
+
+const RESULT_KEPT: TimeDelta = TimeDelta::hours(1);
+
+/// The non-secret part of a sign-in in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingLogin {
+    pub provider: String,
+    pub provider_label: String,
+    pub preset: Option<Preset>,
+    pub client_id: String,
+    pub client_secret: ClientSecretSource,
+    pub metadata: ProviderMetadata,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub oidc: bool,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The secret part, kept in the keychain.
+#[derive(Debug)]
+pub struct PendingSecrets {
+    pub verifier: Secret,
+    pub nonce: Option<Secret>,
+}
+
+impl PendingSecrets {
+    fn to_keychain(&self) -> Secret {
+        let value = serde_json::json!({
+            "verifier": self.verifier.expose(),
+            "nonce": self.nonce.as_ref().map(Secret::expose),
+        });
+        Secret::new(value.to_string())
+    }
+
+    fn from_keychain(value: &Secret) -> Option<Self> {
+        let json: serde_json::Value = serde_json::from_str(value.expose()).ok()?;
+        Some(PendingSecrets {
+            verifier: Secret::new(json.get("verifier")?.as_str()?),
+            nonce: json.get("nonce").and_then(|n| n.as_str()).map(Secret::new),
+        })
+    }
+}
+
+/// How a sign-in ended, as seen by the process waiting for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Connected { account_id: String },
+    Failed { message: String, kind: ErrorKind },
+}
+
+/// Opaque id of a pending sign-in (the hash of its `state`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(transparent)]
+pub struct LoginHandle(String);
+
+impl LoginHandle {
+    pub fn of_state(state: &str) -> Self {
+        let digest = Sha256::digest(state.as_bytes());
+        LoginHandle(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Accepts only what [`LoginHandle::of_state`] produces (it names files).
+    pub fn parse(raw: &str) -> Option<Self> {
+        (raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+            .then(|| LoginHandle(raw.to_string()))
+    }
+
+    fn keychain_key(&self) -> String {
+        format!("pending/{}", self.0)
+    }
+}
+
+/// The pending sign-ins of one data directory.
+#[derive(Debug, Clone)]
+pub struct PendingStore {
+    dir: PathBuf,
+}
+
+impl PendingStore {
+    pub fn new(home: &Home) -> Self {
+        PendingStore { dir: home.pending_dir() }
+    }
+
+    fn file(&self, handle: &LoginHandle, ext: &str) -> PathBuf {
+        self.dir.join(format!("{}.{ext}", handle.0))
+    }
+
+    /// Records a new sign-in: secrets to the keychain first, so a file never points at
+    /// secrets that are not there.
+    pub async fn create(
+        &self,
+        keychain: &Keychain,
+        state: &Secret,
+        login: &PendingLogin,
+        secrets: &PendingSecrets,
+    ) -> Result<LoginHandle> {
+        let handle = LoginHandle::of_state(state.expose());
+        keychain.set(&handle.keychain_key(), secrets.to_keychain()).await?;
+        let path = self.file(&handle, "json");
+        atomic::write_json(&path, login).map_err(|e| Error::storage("save", path, e))?;
+        Ok(handle)
+    }
+
+    /// The sign-in a `state` belongs to, if it is still waiting for its answer.
+    pub fn lookup(
+        &self,
+        state: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(LoginHandle, PendingLogin), CallbackError> {
+        let handle = LoginHandle::of_state(state);
+        match atomic::read_json::<PendingLogin>(&self.file(&handle, "json")) {
+            Ok(Some(login)) if login.expires_at <= now => Err(CallbackError::Expired),
+            Ok(Some(login)) => Ok((handle, login)),
+            Ok(None) | Err(_) => {
+                let used =
+                    self.file(&handle, "claimed").exists() || self.file(&handle, "result").exists();
+                Err(if used { CallbackError::AlreadyUsed } else { CallbackError::UnknownState })
+            }
+        }
+    }
+
+    /// Takes the sign-in for this process; only one caller ever succeeds.
+    pub fn claim(&self, handle: &LoginHandle) -> Result<(), CallbackError> {
+        fs::rename(self.file(handle, "json"), self.file(handle, "claimed"))
+            .map_err(|_| CallbackError::AlreadyUsed)
+    }
+
+    /// The secrets of a claimed sign-in.
+    pub async fn secrets(
+        &self,
+        keychain: &Keychain,
+        handle: &LoginHandle,
+    ) -> Result<PendingSecrets> {
+        let value = keychain.get(&handle.keychain_key()).await?;
+        value
+            .as_ref()
+            .and_then(PendingSecrets::from_keychain)
+            .ok_or(Error::Callback(CallbackError::Expired))
+    }
+
+    /// Records how a claimed sign-in ended and forgets its secrets.
+    pub async fn finish(&self, keychain: &Keychain, handle: &LoginHandle, outcome: &Outcome) {
+        let path = self.file(handle, "result");
+        if let Err(e) = atomic::write_json(&path, outcome) {
+            tracing::warn!(error = %e, "could not record the sign-in outcome");
+        }
+        let _ = fs::remove_file(self.file(handle, "claimed"));
+        if let Err(e) = keychain.delete(&handle.keychain_key()).await {
+            tracing::warn!(error = %e, "could not delete the pending sign-in secrets");
+        }
+    }
+
+    /// How the sign-in ended, once it has.
+    pub fn outcome(&self, handle: &LoginHandle) -> Option<Outcome> {
+        atomic::read_json(&self.file(handle, "result")).ok().flatten()
+    }
+
+    /// Whether the sign-in is still waiting for (or processing) its answer.
+    pub fn is_open(&self, handle: &LoginHandle) -> bool {
+        self.file(handle, "json").exists() || self.file(handle, "claimed").exists()
+    }
+
+    /// Abandons a sign-in that has not been answered.
+    pub async fn cancel(&self, keychain: &Keychain, handle: &LoginHandle, message: &str) {
+        if self.claim(handle).is_ok() {
+            let outcome =
+                Outcome::Failed { message: message.to_string(), kind: ErrorKind::InvalidCallback };
+            self.finish(keychain, handle, &outcome).await;
+        }
+    }
+
+    /// Waits for the outcome of a sign-in, polling the directory.
+    pub async fn wait(&self, handle: &LoginHandle, expires_at: DateTime<Utc>) -> Result<Outcome> {
+        loop {
+            if let Some(outcome) = self.outcome(handle) {
+                return Ok(outcome);
+            }
+            if !self.is_open(handle) || Utc::now() > expires_at + TimeDelta::seconds(30) {
+                return Err(Error::LoginTimedOut);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Removes expired sign-ins (and their secrets) and old results.
+    pub async fn sweep(&self, keychain: &Keychain, now: DateTime<Utc>) {
+        let Ok(entries) = fs::read_dir(&self.dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some((handle, ext)) = split_name(&path) else { continue };
+            let old = |age: TimeDelta| {
+                let modified = entry.metadata().and_then(|m| m.modified()).ok();
+                modified.is_some_and(|m| now - DateTime::<Utc>::from(m) > age)
+            };
+            let expired = match ext {
+                "json" => atomic::read_json::<PendingLogin>(&path)
+                    .map(|l| l.is_none_or(|l| l.expires_at <= now))
+                    .unwrap_or(true),
+                "claimed" => old(LIFETIME + RESULT_KEPT),
+                "result" => old(RESULT_KEPT),
+                _ => false,
+            };
+            if expired {
+                if ext != "result"
+                    && let Err(e) = keychain.delete(&handle.keychain_key()).await
+                {
+                    tracing::debug!(error = %e, "sweep could not delete pending secrets");
+                }
+                if let Err(e) = fs::remove_file(&path)
+                    && e.kind() != io::ErrorKind::NotFound
+                {
+                    tracing::debug!(error = %e, "sweep could not delete a pending file");
+                }
+            }
+        }
+    }
+}
+
+fn split_name(path: &Path) -> Option<(LoginHandle, &str)> {
+    let name = path.file_name()?.to_str()?;
+    let (stem, ext) = name.split_once('.')?;
+    Some((LoginHandle::parse(stem)?, ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::keychain::MemoryStore;
+
+    fn login(now: DateTime<Utc>) -> PendingLogin {
+        PendingLogin {
+            provider: "p".into(),
+            provider_label: "P".into(),
+            preset: None,
+            client_id: "c".into(),
+            client_secret: ClientSecretSource::None,
+            metadata: ProviderMetadata {
+                issuer: None,
+                authorization_endpoint: "https://a/auth".into(),
+                token_endpoint: "https://a/token".into(),
+                revocation_endpoint: None,
+                userinfo_endpoint: None,
+                jwks_uri: None,
+                code_challenge_methods_supported: None,
+                iss_parameter_supported: false,
+            },
+            redirect_uri: "dev.authdeck.app:/oauth/callback".into(),
+            scopes: vec![],
+            oidc: false,
+            created_at: now,
+            expires_at: now + LIFETIME,
+        }
+    }
+
+    #[tokio::test]
+    async fn claimed_once_then_recognised_as_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PendingStore::new(&Home::open(dir.path()).unwrap());
+        let memory = Arc::new(MemoryStore::default());
+        let keychain = Keychain::new(memory.clone());
+        let now = Utc::now();
+        let state = Secret::new("state-1");
+        let secrets = PendingSecrets { verifier: Secret::new("v"), nonce: Some(Secret::new("n")) };
+        let handle = store.create(&keychain, &state, &login(now), &secrets).await.unwrap();
+        assert_eq!(store.lookup("other", now).unwrap_err(), CallbackError::UnknownState);
+        assert_eq!(store.lookup("state-1", now + LIFETIME).unwrap_err(), CallbackError::Expired);
+        let (found, _) = store.lookup("state-1", now).unwrap();
+        assert_eq!(found, handle);
+        store.claim(&handle).unwrap();
+        assert_eq!(store.claim(&handle).unwrap_err(), CallbackError::AlreadyUsed);
+        assert_eq!(store.lookup("state-1", now).unwrap_err(), CallbackError::AlreadyUsed);
+        let got = store.secrets(&keychain, &handle).await.unwrap();
+        assert_eq!(got.verifier, Secret::new("v"));
+        let outcome = Outcome::Connected { account_id: "p-1".into() };
+        store.finish(&keychain, &handle, &outcome).await;
+        assert_eq!(store.outcome(&handle), Some(outcome.clone()));
+        assert_eq!(store.wait(&handle, now).await.unwrap(), outcome);
+        assert!(memory.keys().is_empty(), "secrets forgotten: {:?}", memory.keys());
+        assert_eq!(store.lookup("state-1", now).unwrap_err(), CallbackError::AlreadyUsed);
+    }
+
+    #[tokio::test]
+    async fn sweep_removes_expired_sign_ins_and_their_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PendingStore::new(&Home::open(dir.path()).unwrap());
+        let memory = Arc::new(MemoryStore::default());
+        let keychain = Keychain::new(memory.clone());
+        let now = Utc::now();
+        let secrets = PendingSecrets { verifier: Secret::new("v"), nonce: None };
+        store.create(&keychain, &Secret::new("s"), &login(now), &secrets).await.unwrap();
+        store.sweep(&keychain, now).await;
+        assert_eq!(memory.keys().len(), 1);
+        store.sweep(&keychain, now + LIFETIME).await;
+        assert!(memory.keys().is_empty());
+        assert_eq!(fs::read_dir(dir.path().join("pending")).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,208 @@
+//! Ready-made settings for well-known providers, and the quirks each one needs.
+//!
+//! Quirks are derived from the preset at use time rather than stored, so a fix here reaches
+//! providers that were configured before it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::provider::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
+
+/// A known provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    Google,
+    /// Microsoft Entra ID (v2.0 endpoints).
+    Microsoft,
+    /// GitHub OAuth apps: no discovery, no OpenID Connect.
+    Github,
+    Gitlab,
+    /// Any OpenID Connect issuer.
+    Oidc,
+}
+
+/// How a provider departs from the plain standards.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quirks {
+    /// Extra authorization request parameters.
+    pub extra_auth_params: &'static [(&'static str, &'static str)],
+    /// Send `prompt=consent` when `offline_access` is requested (OIDC Core §11); off where the
+    /// provider issues refresh tokens without it and would otherwise ask for consent each time.
+    pub consent_for_offline: bool,
+    /// Multi-tenant discovery publishes the issuer with a `{tenantid}` placeholder, and each
+    /// ID token's `iss` carries the user's tenant (`tid`).
+    pub tenant_issuer_template: bool,
+    /// The userinfo endpoint is GitHub's `/user` API (`id`, `login`), which needs a
+    /// `User-Agent` and answers for non-OIDC tokens.
+    pub github_user_api: bool,
+}
+
+const GENERIC: Quirks = Quirks {
+    extra_auth_params: &[],
+    consent_for_offline: true,
+    tenant_issuer_template: false,
+    github_user_api: false,
+};
+
+impl Preset {
+    pub const ALL: [Preset; 5] =
+        [Preset::Google, Preset::Microsoft, Preset::Github, Preset::Gitlab, Preset::Oidc];
+
+    pub fn parse(name: &str) -> Result<Self> {
+        Self::ALL.into_iter().find(|p| p.id() == name.to_ascii_lowercase()).ok_or_else(|| {
+            let known: Vec<_> = Self::ALL.iter().map(|p| p.id()).collect();
+            Error::Invalid(format!(
+                "\"{name}\" is not a known preset. Pick one of: {}.",
+                known.join(", ")
+            ))
+        })
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Preset::Google => "google",
+            Preset::Microsoft => "microsoft",
+            Preset::Github => "github",
+            Preset::Gitlab => "gitlab",
+            Preset::Oidc => "oidc",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Google => "Google",
+            Preset::Microsoft => "Microsoft",
+            Preset::Github => "GitHub",
+            Preset::Gitlab => "GitLab",
+            Preset::Oidc => "OpenID Connect",
+        }
+    }
+
+    pub fn quirks(self) -> Quirks {
+        match self {
+            // Google ignores offline_access; it wants access_type=offline, and only re-issues a
+            // refresh token on consent.
+            Preset::Google => Quirks {
+                extra_auth_params: &[("access_type", "offline"), ("prompt", "consent")],
+                consent_for_offline: false,
+                ..GENERIC
+            },
+            Preset::Microsoft => {
+                Quirks { consent_for_offline: false, tenant_issuer_template: true, ..GENERIC }
+            }
+            Preset::Github => Quirks { github_user_api: true, ..GENERIC },
+            Preset::Gitlab | Preset::Oidc => GENERIC,
+        }
+    }
+
+    /// Builds a provider from this preset. `issuer` overrides the preset's (self-hosted
+    /// GitLab, a generic OIDC issuer); `tenant` picks the Entra ID tenant (default `common`).
+    pub fn config(
+        self,
+        name: &str,
+        client_id: &str,
+        issuer: Option<String>,
+        tenant: Option<&str>,
+    ) -> Result<ProviderConfig> {
+        let scopes = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let mut config = ProviderConfig {
+            name: name.to_string(),
+            label: None,
+            preset: Some(self),
+            issuer: None,
+            endpoints: None,
+            client_id: client_id.to_string(),
+            client_secret: ClientSecretSource::None,
+            scopes: scopes("openid email profile offline_access"),
+            redirect: Redirect::default(),
+        };
+        match self {
+            Preset::Google => {
+                config.issuer = Some("https://accounts.google.com".into());
+                config.scopes = scopes("openid email profile");
+                // Google desktop clients only accept loopback redirects.
+                config.redirect = Redirect::loopback();
+            }
+            Preset::Microsoft => {
+                let tenant = tenant.unwrap_or("common");
+                config.issuer = Some(format!("https://login.microsoftonline.com/{tenant}/v2.0"));
+                config.redirect = Redirect::loopback();
+            }
+            Preset::Github => {
+                config.endpoints = Some(Endpoints {
+                    authorization: "https://github.com/login/oauth/authorize".into(),
+                    token: "https://github.com/login/oauth/access_token".into(),
+                    revocation: None,
+                    userinfo: Some("https://api.github.com/user".into()),
+                });
+                config.scopes = scopes("read:user user:email");
+                config.redirect = Redirect::loopback();
+            }
+            Preset::Gitlab => {
+                config.issuer = Some("https://gitlab.com".into());
+                // GitLab issues refresh tokens without offline_access and rejects the scope.
+                config.scopes = scopes("openid email profile");
+            }
+            Preset::Oidc => {}
+        }
+        if let Some(issuer) = issuer {
+            if self == Preset::Github {
+                return Err(Error::Invalid(
+                    "GitHub has no OpenID Connect issuer; leave out --issuer.".into(),
+                ));
+            }
+            config.issuer = Some(issuer);
+        }
+        if config.issuer.is_none() && config.endpoints.is_none() {
+            return Err(Error::Invalid(
+                "The generic OpenID Connect preset needs the issuer URL (--issuer).".into(),
+            ));
+        }
+        Ok(config)
+    }
+}
+
+impl fmt::Display for Preset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Quirks of a provider, generic when it has no preset.
+pub fn quirks_of(preset: Option<Preset>) -> Quirks {
+    preset.map(Preset::quirks).unwrap_or(GENERIC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_validates() {
+        for preset in Preset::ALL {
+            let issuer = (preset == Preset::Oidc).then(|| "https://id.example.com".to_string());
+            let config = preset.config("p", "client", issuer, None).unwrap();
+            config.validate().unwrap();
+            assert_eq!(Preset::parse(preset.id()).unwrap(), preset);
+        }
+        assert!(Preset::Oidc.config("p", "c", None, None).is_err());
+        assert!(Preset::parse("myspace").is_err());
+    }
+
+    #[test]
+    fn github_is_plain_oauth_and_microsoft_uses_tenants() {
+        let github = Preset::Github.config("gh", "c", None, None).unwrap();
+        assert!(!github.is_oidc());
+        assert!(github.endpoints.is_some());
+        let ms =
+            Preset::Microsoft.config("ms", "c", None, Some("contoso.onmicrosoft.com")).unwrap();
+        assert_eq!(
+            ms.issuer.as_deref(),
+            Some("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0")
+        );
+        assert!(Preset::Microsoft.quirks().tenant_issuer_template);
+    }
+}

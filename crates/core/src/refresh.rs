@@ -1,0 +1,214 @@
+//! Refreshing access tokens, one at a time per account across the whole machine.
+//!
+//! Each refresh holds the account lock (see [`lock`](crate::lock)) and re-reads the account
+//! under it: a caller that waited while another refresh finished takes that result instead of
+//! refreshing again. The rotated refresh token is written to the keychain before anything
+//! else; if that write fails the refresh fails loudly and the metadata is left alone. A refresh
+//! request that may have reached the provider is never retried (a replayed rotated refresh
+//! token revokes the grant). `invalid_grant` marks the account "reconnect needed"; every other
+//! failure leaves the stored tokens as they were.
+
+use chrono::Utc;
+use oauth2::RefreshToken;
+use tokio::sync::Semaphore;
+
+use crate::account::{AccountRecord, AccountView};
+use crate::activity::ActivityKind;
+use crate::deck::{Deck, Grant, oauth_client, token_error};
+use crate::error::{Error, Result};
+use crate::expiry;
+use crate::id_token::{self, Audience, Expect};
+use crate::preset::quirks_of;
+use crate::secret::Secret;
+use crate::token_response::IssuedTokens;
+use crate::token_set::TokenSet;
+
+/// How many accounts `refresh --all` refreshes at once.
+pub const BULK_CONCURRENCY: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    /// Refresh unless another refresh completed while this caller waited.
+    Always { seen_generation: u64 },
+    /// Refresh only if the access token is expired or about to be.
+    IfNeeded,
+}
+
+/// The result of refreshing one account in a bulk refresh.
+#[derive(Debug)]
+pub struct BulkResult {
+    pub account_id: String,
+    pub result: Result<AccountView>,
+}
+
+impl Deck {
+    /// Refreshes an account's access token now.
+    pub async fn refresh(&self, id_or_email: &str) -> Result<AccountView> {
+        let account = self.accounts.find(id_or_email)?;
+        let when = When::Always { seen_generation: account.generation };
+        Ok(self.refresh_locked(&account.id, when).await?.view(Utc::now()))
+    }
+
+    /// Refreshes every account that can be refreshed, a few at a time (`concurrency`).
+    pub async fn refresh_all(&self, concurrency: usize) -> Result<Vec<BulkResult>> {
+        let accounts: Vec<AccountRecord> = self
+            .accounts
+            .list()?
+            .into_iter()
+            .filter(|a| a.has_refresh_token && !a.needs_reconnect)
+            .collect();
+        let permits = std::sync::Arc::new(Semaphore::new(concurrency.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, account) in accounts.into_iter().enumerate() {
+            let deck = self.clone();
+            let permits = permits.clone();
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await.expect("semaphore stays open");
+                let when = When::Always { seen_generation: account.generation };
+                let result =
+                    deck.refresh_locked(&account.id, when).await.map(|a| a.view(Utc::now()));
+                (index, BulkResult { account_id: account.id, result })
+            });
+        }
+        let mut results: Vec<(usize, BulkResult)> = tasks.join_all().await;
+        results.sort_by_key(|(index, _)| *index);
+        Ok(results.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// The access token of an account, refreshed first when it is expired or within 60 seconds
+    /// of expiry. This is the one call that hands out a secret; the caller decides where it goes.
+    pub async fn access_token(&self, id_or_email: &str) -> Result<Secret> {
+        let mut account = self.accounts.find(id_or_email)?;
+        if account.needs_reconnect {
+            return Err(Error::NeedsReconnect { provider: account.provider_label });
+        }
+        if expiry::needs_refresh(account.expires_at, Utc::now()) {
+            if !account.has_refresh_token {
+                if account.expires_at.is_some_and(|at| at <= Utc::now()) {
+                    return Err(Error::Invalid(format!(
+                        "The access token of {} has expired and the account has no refresh \
+                         token. Connect it again.",
+                        account.display_name()
+                    )));
+                }
+            } else {
+                account = self.refresh_locked(&account.id, When::IfNeeded).await?;
+            }
+        }
+        Ok(self.tokens(&account).await?.access_token)
+    }
+
+    async fn refresh_locked(&self, id: &str, when: When) -> Result<AccountRecord> {
+        let _lock = self.lock(id).await?;
+        let mut account = self.accounts.get(id)?;
+        match when {
+            When::Always { seen_generation } if account.generation != seen_generation => {
+                tracing::debug!(id, "another refresh finished while waiting; using its result");
+                return Ok(account);
+            }
+            When::IfNeeded if !expiry::needs_refresh(account.expires_at, Utc::now()) => {
+                return Ok(account);
+            }
+            _ => {}
+        }
+        if account.needs_reconnect {
+            return Err(Error::NeedsReconnect { provider: account.provider_label });
+        }
+        let tokens = match self.tokens(&account).await {
+            Err(Error::SecretsMissing) => {
+                self.note_failure(&mut account, &Error::SecretsMissing, true)?;
+                return Err(Error::SecretsMissing);
+            }
+            other => other?,
+        };
+        let refresh_token = tokens.refresh_token.clone().ok_or(Error::NoRefreshToken)?;
+        let client_secret =
+            self.client_secret(&account.provider, &account.client.client_secret).await?;
+        let client =
+            oauth_client(&account.client.client_id, client_secret.as_ref(), &account.metadata)?;
+        let sent_at = Utc::now();
+        let answer = client
+            .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_string()))
+            .request_async(&self.http)
+            .await;
+        let issued = match answer {
+            Ok(answer) => IssuedTokens::from(answer),
+            Err(e) => {
+                let error =
+                    token_error(e, &account.metadata, &account.provider_label, Grant::Refresh);
+                let reconnect = matches!(error, Error::NeedsReconnect { .. });
+                self.note_failure(&mut account, &error, reconnect)?;
+                return Err(error);
+            }
+        };
+
+        // OIDC Core §12.2: a new ID token must describe the same user; it need not carry a nonce.
+        let id_check = match (&issued.id_token, &account.identity) {
+            (Some(raw), Some(previous)) => Some(
+                id_token::verify(
+                    &self.http,
+                    &self.keys,
+                    Audience {
+                        metadata: &account.metadata,
+                        client_id: &account.client.client_id,
+                        tenant_template: quirks_of(account.client.preset).tenant_issuer_template,
+                    },
+                    raw,
+                    Expect::Refresh { previous },
+                    Utc::now(),
+                )
+                .await,
+            ),
+            _ => None,
+        };
+        let id_ok = !matches!(id_check, Some(Err(_)));
+        let new_tokens = TokenSet {
+            access_token: issued.access_token,
+            // Keep the old refresh token when the answer carries none (no rotation).
+            refresh_token: issued.refresh_token.or(tokens.refresh_token),
+            // An ID token that fails the checks is not kept; the rotated tokens still are, or
+            // the grant would be lost.
+            id_token: if id_ok { issued.id_token.or(tokens.id_token) } else { tokens.id_token },
+        };
+        self.keychain.set(&TokenSet::key(id), new_tokens.to_keychain()).await?;
+
+        let now = Utc::now();
+        account.issued_at = sent_at;
+        account.expires_at = expiry::expires_at(sent_at, issued.expires_in);
+        account.token_type = issued.token_type;
+        if let Some(scopes) = issued.scopes {
+            account.scopes = scopes;
+        }
+        account.has_refresh_token = new_tokens.refresh_token.is_some();
+        account.has_id_token = new_tokens.id_token.is_some();
+        account.last_refreshed_at = Some(now);
+        account.last_error = None;
+        account.last_error_at = None;
+        account.generation += 1;
+        if let Some(Err(error)) = id_check {
+            self.note_failure(&mut account, &error, true)?;
+            return Err(error);
+        }
+        self.accounts.save(&account)?;
+        self.activity.record(id, ActivityKind::Refreshed, None, now);
+        Ok(account)
+    }
+
+    /// Records a failed refresh on the account (tokens untouched) and in its history.
+    fn note_failure(
+        &self,
+        account: &mut AccountRecord,
+        error: &Error,
+        reconnect: bool,
+    ) -> Result<()> {
+        let now = Utc::now();
+        account.last_error = Some(error.to_string());
+        account.last_error_at = Some(now);
+        account.needs_reconnect |= reconnect;
+        self.accounts.save(account)?;
+        let kind =
+            if reconnect { ActivityKind::NeedsReconnect } else { ActivityKind::RefreshFailed };
+        self.activity.record(&account.id, kind, Some(error.to_string()), now);
+        Ok(())
+    }
+}

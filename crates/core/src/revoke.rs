@@ -1,0 +1,59 @@
+//! Token revocation (RFC 7009).
+//!
+//! Written here rather than with `oauth2`'s revocation request because that one refuses any
+//! endpoint that is not https, which would rule out providers on this computer; AuthDeck's
+//! own rule (https, or http only to loopback) is already enforced on every endpoint.
+
+use oauth2::http::StatusCode;
+use serde_json::Value;
+use url::Url;
+
+use crate::error::{Error, RemoteError, Result, tidy_remote_text};
+use crate::http::{Http, host_of};
+use crate::secret::Secret;
+
+/// Which token is being revoked (`token_type_hint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    RefreshToken,
+    AccessToken,
+}
+
+/// Revokes `token` at `endpoint`.
+pub async fn revoke(
+    http: &Http,
+    endpoint: &str,
+    token: &Secret,
+    hint: Hint,
+    client_id: &str,
+    client_secret: Option<&Secret>,
+) -> Result<()> {
+    let url = Url::parse(endpoint)
+        .map_err(|_| Error::Invalid(format!("The revocation URL \"{endpoint}\" is not valid.")))?;
+    let hint = match hint {
+        Hint::RefreshToken => "refresh_token",
+        Hint::AccessToken => "access_token",
+    };
+    let mut form =
+        vec![("token", token.expose()), ("token_type_hint", hint), ("client_id", client_id)];
+    if let Some(secret) = client_secret {
+        form.push(("client_secret", secret.expose()));
+    }
+    let answer = http.post_form(&url, &form).await?;
+    let host = host_of(&url);
+    match answer.status() {
+        // RFC 7009 §2.2: 200 also for tokens that were already invalid.
+        StatusCode::OK => Ok(()),
+        status => {
+            let error = serde_json::from_slice::<Value>(answer.body())
+                .ok()
+                .and_then(|v| v.get("error").and_then(Value::as_str).map(String::from));
+            Err(match error {
+                Some(code) if status.is_client_error() => {
+                    RemoteError::Refused { host, description: tidy_remote_text(&code) }.into()
+                }
+                _ => RemoteError::Unavailable { host, status: status.as_u16() }.into(),
+            })
+        }
+    }
+}

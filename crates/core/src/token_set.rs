@@ -1,0 +1,61 @@
+//! An account's secrets, kept together as one keychain entry.
+//!
+//! One entry per account means a refresh is a single keychain write: the stored access,
+//! refresh and ID tokens can never be half from one answer and half from another.
+
+use serde_json::json;
+
+use crate::secret::Secret;
+
+/// The secrets of one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSet {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    pub id_token: Option<Secret>,
+}
+
+impl TokenSet {
+    /// The keychain key of an account's secrets.
+    pub fn key(account_id: &str) -> String {
+        format!("account/{account_id}")
+    }
+
+    /// The keychain value. Built field by field: secrets have no `Serialize`.
+    pub fn to_keychain(&self) -> Secret {
+        let value = json!({
+            "v": 1,
+            "access_token": self.access_token.expose(),
+            "refresh_token": self.refresh_token.as_ref().map(Secret::expose),
+            "id_token": self.id_token.as_ref().map(Secret::expose),
+        });
+        Secret::new(value.to_string())
+    }
+
+    /// Reads a keychain value; `None` if it is not one of ours.
+    pub fn from_keychain(value: &Secret) -> Option<Self> {
+        let json: serde_json::Value = serde_json::from_str(value.expose()).ok()?;
+        let text = |name: &str| json.get(name).and_then(|v| v.as_str()).map(Secret::new);
+        Some(TokenSet {
+            access_token: text("access_token")?,
+            refresh_token: text("refresh_token"),
+            id_token: text("id_token"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_the_keychain_format() {
+        let set = TokenSet {
+            access_token: Secret::new("at"),
+            refresh_token: Some(Secret::new("rt\"quoted")),
+            id_token: None,
+        };
+        assert_eq!(TokenSet::from_keychain(&set.to_keychain()), Some(set));
+        assert_eq!(TokenSet::from_keychain(&Secret::new("garbage")), None);
+    }
+}
