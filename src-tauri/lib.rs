@@ -1,1 +1,206 @@
+//! # AuthDeck desktop app
+//!
+//! A thin Tauri 2 shell over `authdeck-core`. The web UI (`ui/`) lists accounts and asks for
+//! actions through typed IPC commands (`commands/`, bindings generated into
+//! `ui/src/bindings.ts`); everything with a secret happens here in Rust. Sign-in answers
+//! arriving by deep link are handled in Rust too: the single-instance plugin forwards a second
+//! start of the app (which is how the OS delivers a link) to the running window.
 
+pub mod clipboard;
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod refresh_timer;
+pub mod shell;
+pub mod startup;
+pub mod watch;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use authdeck_core::Deck;
+use tauri::{AppHandle, Manager, RunEvent, Runtime, WebviewUrl, WebviewWindowBuilder, Wry};
+use tauri_plugin_deep_link::DeepLinkExt;
+use tauri_plugin_opener::OpenerExt;
+use tauri_specta::{Event, collect_commands, collect_events};
+
+use crate::clipboard::SystemClipboard;
+use crate::events::AppEvent;
+use crate::shell::{Clipboard, Host, Shell};
+
+/// The typed IPC surface: every command and event, for the invoke handler and for the
+/// TypeScript bindings.
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    use commands::{accounts::*, login::*, tokens::*};
+    tauri_specta::Builder::<R>::new()
+        // IPC is JSON, so every integer reaches JavaScript as a number anyway; the ones that
+        // cross (seconds, lengths, JWT claims) are far below 2^53.
+        .dangerously_cast_bigints_to_number()
+        // One TypeScript type per Rust type (ours serialize and deserialize alike).
+        .disable_serde_phases()
+        .commands(collect_commands![
+            list_accounts,
+            account_details,
+            refresh_account,
+            set_auto_refresh,
+            disconnect_account,
+            app_status,
+            export_diagnostics,
+            ui_ready,
+            list_providers,
+            list_presets,
+            add_provider,
+            remove_provider,
+            start_login,
+            reconnect_account,
+            cancel_login,
+            submit_callback,
+            copy_token,
+            reveal_token,
+        ])
+        .events(collect_events![
+            events::AccountsChanged,
+            events::RefreshState,
+            events::LoginFinished,
+            events::CallbackHandled,
+            events::ClipboardCleared,
+        ])
+}
+
+/// Where "Export diagnostics" saves (`$AUTHDECK_EXPORT_DIR`, else Downloads, else home).
+pub fn export_dir() -> PathBuf {
+    std::env::var_os("AUTHDECK_EXPORT_DIR")
+        .map(PathBuf::from)
+        .or_else(dirs::download_dir)
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// The real app's [`Host`]: Tauri events, the opener plugin, the main window, arboard.
+struct TauriHost {
+    app: AppHandle<Wry>,
+    clipboard: SystemClipboard,
+}
+
+impl Host for TauriHost {
+    fn emit(&self, event: AppEvent) {
+        let result = match event {
+            AppEvent::AccountsChanged(e) => e.emit(&self.app),
+            AppEvent::RefreshState(e) => e.emit(&self.app),
+            AppEvent::LoginFinished(e) => e.emit(&self.app),
+            AppEvent::CallbackHandled(e) => e.emit(&self.app),
+            AppEvent::ClipboardCleared(e) => e.emit(&self.app),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not send an event to the window");
+        }
+    }
+
+    fn open_browser(&self, url: &str) -> Result<(), String> {
+        self.app.opener().open_url(url, None::<&str>).map_err(|e| e.to_string())
+    }
+
+    fn focus_window(&self) {
+        if let Some(window) = self.app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    }
+
+    fn clipboard(&self) -> &dyn Clipboard {
+        &self.clipboard
+    }
+}
+
+/// The sign-in answer in a command line, if it is one: the OS starts the app with the URL as
+/// its only argument.
+fn link_in_args(args: &[String]) -> Option<String> {
+    match args {
+        [_, url] if url.contains(':') && url.contains("state=") => Some(url.clone()),
+        _ => None,
+    }
+}
+
+fn handle_link(app: &AppHandle<Wry>, url: String) {
+    let shell = app.state::<Shell>().inner().clone();
+    tauri::async_runtime::spawn(async move { shell.handle_link(&url).await });
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    if let Ok(filter) = std::env::var("AUTHDECK_LOG").or_else(|_| std::env::var("RUST_LOG")) {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let deck = match Deck::open() {
+        Ok(deck) => deck,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let specta = specta_builder::<Wry>();
+    let app = tauri::Builder::default()
+        // First: a second start of the app (how the OS delivers a deep link) hands its
+        // arguments to this one and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| match link_in_args(&args) {
+            Some(url) => handle_link(app, url),
+            None => app.state::<Shell>().host_focus(),
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            let host =
+                TauriHost { app: app.handle().clone(), clipboard: SystemClipboard::default() };
+            let shell = Shell::new(deck, Arc::new(host));
+            app.manage(shell.clone());
+
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title("AuthDeck")
+                .inner_size(980.0, 700.0)
+                .min_inner_size(640.0, 480.0)
+                // Only the app's own pages: no remote content, no navigation away.
+                .on_navigation(|url| {
+                    matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost")
+                })
+                .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
+                .build()?;
+
+            #[cfg(any(target_os = "linux", windows))]
+            if let Err(e) = app.deep_link().register_all() {
+                tracing::warn!(error = %e, "could not register the deep-link scheme");
+            }
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    handle_link(&handle, url.to_string());
+                }
+            });
+            // A link that started the app.
+            let args: Vec<String> = std::env::args().collect();
+            if let Some(url) = link_in_args(&args) {
+                handle_link(app.handle(), url);
+            }
+            tauri::async_runtime::spawn(watch::watch_store(shell.clone()));
+            tauri::async_runtime::spawn(refresh_timer::run(shell));
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("AuthDeck could not start: {e}");
+            std::process::exit(1);
+        });
+    app.run(|app, event| {
+        if let RunEvent::Exit = event {
+            app.state::<Shell>().clear_clipboard_on_exit();
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests;

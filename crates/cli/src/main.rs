@@ -12,8 +12,7 @@ mod wait;
 use std::io::{Read, Write};
 
 use authdeck_core::{
-    ClientSecretSource, Deck, Endpoints, Error, LoginOptions, Preset, ProviderConfig, Redirect,
-    Result, Secret,
+    Deck, Endpoints, Error, LoginOptions, ProviderConfig, ProviderInput, Result, Secret,
 };
 use chrono::Utc;
 use clap::Parser;
@@ -199,54 +198,26 @@ fn expiry_words(view: &authdeck_core::AccountView) -> String {
 
 /// Builds a provider from `provider add` flags.
 fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<Secret>)> {
-    let mut config = match (&add.preset, add.auth_url) {
-        (Some(preset), _) => Preset::parse(preset)?.config(
-            &add.name,
-            &add.client_id,
-            add.issuer,
-            add.tenant.as_deref(),
-        )?,
-        (None, Some(authorization)) => ProviderConfig {
-            name: add.name.clone(),
-            label: None,
-            preset: None,
-            issuer: None,
-            endpoints: Some(Endpoints {
-                authorization,
-                token: add.token_url.unwrap_or_default(),
-                revocation: add.revoke_url,
-                userinfo: add.userinfo_url,
-            }),
-            client_id: add.client_id,
-            client_secret: ClientSecretSource::None,
-            scopes: Vec::new(),
-            redirect: Redirect::default(),
-        },
-        (None, None) => ProviderConfig {
-            name: add.name.clone(),
-            label: None,
-            preset: None,
-            issuer: add.issuer,
-            endpoints: None,
-            client_id: add.client_id,
-            client_secret: ClientSecretSource::None,
-            scopes: ["openid", "email", "profile", "offline_access"].map(String::from).to_vec(),
-            redirect: Redirect::default(),
-        },
-    };
-    if !add.scope.is_empty() {
-        config.scopes =
-            add.scope.iter().flat_map(|s| s.split_whitespace()).map(String::from).collect();
+    let endpoints = add.auth_url.map(|authorization| Endpoints {
+        authorization,
+        token: add.token_url.unwrap_or_default(),
+        revocation: add.revoke_url,
+        userinfo: add.userinfo_url,
+    });
+    let config = ProviderInput {
+        name: add.name,
+        label: add.label,
+        preset: add.preset,
+        issuer: add.issuer,
+        endpoints,
+        client_id: add.client_id,
+        scopes: (!add.scope.is_empty()).then_some(add.scope),
+        redirect_uri: add.redirect_uri,
+        loopback: add.loopback,
+        tenant: add.tenant,
+        client_secret_env: add.client_secret_env,
     }
-    if let Some(uri) = add.redirect_uri {
-        config.redirect = Redirect::parse(&uri)?;
-    } else if add.loopback {
-        config.redirect = Redirect::loopback();
-    }
-    config.label = add.label.filter(|l| !l.trim().is_empty());
-    if let Some(var) = add.client_secret_env {
-        config.client_secret = ClientSecretSource::Env { var };
-    }
+    .build()?;
     let secret = if add.client_secret_stdin {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| {

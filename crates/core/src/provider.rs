@@ -103,6 +103,7 @@ pub enum ClientSecretSource {
 
 /// Endpoints given by hand, for providers without discovery (GitHub, plain OAuth 2.0).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Endpoints {
     pub authorization: String,
     pub token: String,

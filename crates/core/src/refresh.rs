@@ -32,6 +32,8 @@ enum When {
     Always { seen_generation: u64 },
     /// Refresh only if the access token is expired or about to be.
     IfNeeded,
+    /// Refresh only if automatic refresh is due (see [`expiry::auto_refresh_at`]).
+    IfDue,
 }
 
 /// The result of refreshing one account in a bulk refresh.
@@ -75,6 +77,14 @@ impl Deck {
         Ok(results.into_iter().map(|(_, r)| r).collect())
     }
 
+    /// Refreshes an account if its automatic refresh is due (the background timer's call).
+    /// Returns `None` when nothing was due, e.g. because another process just refreshed it.
+    pub async fn refresh_if_due(&self, id: &str) -> Result<Option<AccountView>> {
+        let before = self.accounts.get(id)?.generation;
+        let account = self.refresh_locked(id, When::IfDue).await?;
+        Ok((account.generation != before).then(|| account.view(Utc::now())))
+    }
+
     /// The access token of an account, refreshed first when it is expired or within 60 seconds
     /// of expiry. This is the one call that hands out a secret; the caller decides where it goes.
     pub async fn access_token(&self, id_or_email: &str) -> Result<Secret> {
@@ -107,6 +117,11 @@ impl Deck {
                 return Ok(account);
             }
             When::IfNeeded if !expiry::needs_refresh(account.expires_at, Utc::now()) => {
+                return Ok(account);
+            }
+            When::IfDue
+                if account.view(Utc::now()).auto_refresh_at.is_none_or(|at| at > Utc::now()) =>
+            {
                 return Ok(account);
             }
             _ => {}

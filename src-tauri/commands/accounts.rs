@@ -1,0 +1,71 @@
+//! Listing, refreshing and removing accounts.
+
+use authdeck_core::{AccountView, DisconnectReport};
+use chrono::Utc;
+use tauri::State;
+
+use crate::error::IpcResult;
+use crate::shell::{AccountDetails, AppStatus, Shell};
+
+/// All accounts, most urgent first. Reads no secret.
+#[tauri::command]
+#[specta::specta]
+pub fn list_accounts(shell: State<'_, Shell>) -> IpcResult<Vec<AccountView>> {
+    Ok(shell.deck.accounts(Utc::now())?)
+}
+
+/// Status, scopes, decoded claims, endpoints and history of one account. No token values.
+#[tauri::command]
+#[specta::specta]
+pub async fn account_details(shell: State<'_, Shell>, id: String) -> IpcResult<AccountDetails> {
+    shell.details(&id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_account(
+    shell: State<'_, Shell>,
+    id: String,
+) -> IpcResult<Option<AccountView>> {
+    shell.refresh(&id, false).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_auto_refresh(
+    shell: State<'_, Shell>,
+    id: String,
+    on: bool,
+) -> IpcResult<AccountView> {
+    shell.set_auto_refresh(&id, on).await
+}
+
+/// Revokes at the provider, then removes the account and its secrets.
+#[tauri::command]
+#[specta::specta]
+pub async fn disconnect_account(
+    shell: State<'_, Shell>,
+    id: String,
+) -> IpcResult<DisconnectReport> {
+    shell.disconnect(&id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_status(shell: State<'_, Shell>) -> IpcResult<AppStatus> {
+    Ok(shell.status().await)
+}
+
+/// Saves a diagnostics bundle (no secrets) to the Downloads folder; returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_diagnostics(shell: State<'_, Shell>) -> IpcResult<String> {
+    shell.export_diagnostics(&crate::export_dir()).await
+}
+
+/// The UI calls this after its first render (start-up benchmark marker).
+#[tauri::command]
+#[specta::specta]
+pub fn ui_ready() {
+    crate::startup::first_paint();
+}

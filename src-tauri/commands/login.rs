@@ -1,0 +1,64 @@
+//! Providers and sign-in.
+
+use authdeck_core::{AccountView, LoginHandle, ProviderInput};
+use tauri::State;
+
+use crate::error::IpcResult;
+use crate::shell::{LoginStarted, PresetView, ProviderView, Shell};
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_providers(shell: State<'_, Shell>) -> IpcResult<Vec<ProviderView>> {
+    shell.providers()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_presets() -> Vec<PresetView> {
+    Shell::presets()
+}
+
+/// Adds a provider; a client secret given here goes straight to the keychain.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_provider(
+    shell: State<'_, Shell>,
+    input: ProviderInput,
+    client_secret: Option<String>,
+) -> IpcResult<ProviderView> {
+    shell.add_provider(input, client_secret).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_provider(shell: State<'_, Shell>, name: String) -> IpcResult<()> {
+    shell.remove_provider(&name).await
+}
+
+/// Opens the system browser on the provider's sign-in page; `LoginFinished` follows.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_login(shell: State<'_, Shell>, provider: String) -> IpcResult<LoginStarted> {
+    shell.start_login(&provider, None).await
+}
+
+/// Signs in again to an account that needs it, hinting the same user.
+#[tauri::command]
+#[specta::specta]
+pub async fn reconnect_account(shell: State<'_, Shell>, id: String) -> IpcResult<LoginStarted> {
+    shell.reconnect(&id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_login(shell: State<'_, Shell>, handle: LoginHandle) -> IpcResult<()> {
+    shell.cancel_login(&handle).await;
+    Ok(())
+}
+
+/// Completes a sign-in with the address the browser was sent back to (pasted by the user).
+#[tauri::command]
+#[specta::specta]
+pub async fn submit_callback(shell: State<'_, Shell>, url: String) -> IpcResult<AccountView> {
+    shell.submit_callback(&url).await
+}

@@ -1,0 +1,51 @@
+//! Events the shell sends to the web UI. Payloads never carry a token value.
+
+use authdeck_core::{AccountView, LoginHandle};
+use serde::Serialize;
+use tauri_specta::Event;
+
+use crate::error::IpcError;
+
+/// Accounts or providers changed (this window, the CLI, the timer): fetch the list again.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+pub struct AccountsChanged {}
+
+/// A refresh of one account started or ended (click or automatic).
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+pub struct RefreshState {
+    pub account_id: String,
+    pub refreshing: bool,
+    pub automatic: bool,
+    pub error: Option<IpcError>,
+}
+
+/// A sign-in started in this window ended, by whatever route its answer came.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+pub struct LoginFinished {
+    pub handle: LoginHandle,
+    pub account: Option<AccountView>,
+    pub error: Option<IpcError>,
+}
+
+/// A sign-in answer arrived by deep link (or a second start of the app) and was handled.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+pub struct CallbackHandled {
+    pub account: Option<AccountView>,
+    pub error: Option<IpcError>,
+}
+
+/// The copied token was cleared from the clipboard.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+pub struct ClipboardCleared {
+    pub account_id: String,
+}
+
+/// Everything the shell can tell the UI, for hosts that deliver events (see [`crate::shell::Host`]).
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    AccountsChanged(AccountsChanged),
+    RefreshState(RefreshState),
+    LoginFinished(LoginFinished),
+    CallbackHandled(CallbackHandled),
+    ClipboardCleared(ClipboardCleared),
+}

@@ -1,0 +1,177 @@
+//! Shell tests that need no window: the IPC commands run through Tauri's mock runtime against
+//! a real data directory and an in-memory keychain, and the generated TypeScript bindings and
+//! the capability are checked against the Rust definitions.
+
+use std::sync::{Arc, Mutex};
+
+use authdeck_core::{Deck, Home, MemoryStore, Secret};
+use serde_json::{Value, json};
+use tauri::WebviewWindowBuilder;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+
+use crate::commands::COMMANDS;
+use crate::events::AppEvent;
+use crate::shell::{Clipboard, Host, Shell};
+
+#[derive(Default)]
+struct TestHost {
+    events: Mutex<Vec<String>>,
+    clipboard: TestClipboard,
+}
+
+#[derive(Default)]
+struct TestClipboard(Mutex<Option<String>>);
+
+impl Clipboard for TestClipboard {
+    fn put_secret(&self, text: &Secret) -> Result<(), String> {
+        *self.0.lock().unwrap() = Some(text.expose().to_string());
+        Ok(())
+    }
+    fn read_text(&self) -> Option<String> {
+        self.0.lock().unwrap().clone()
+    }
+    fn clear(&self) -> Result<(), String> {
+        *self.0.lock().unwrap() = None;
+        Ok(())
+    }
+}
+
+impl Host for TestHost {
+    fn emit(&self, event: AppEvent) {
+        self.events.lock().unwrap().push(format!("{event:?}"));
+    }
+    fn open_browser(&self, _url: &str) -> Result<(), String> {
+        Err("no browser in tests".into())
+    }
+    fn focus_window(&self) {}
+    fn clipboard(&self) -> &dyn Clipboard {
+        &self.clipboard
+    }
+}
+
+struct App {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    webview: tauri::WebviewWindow<MockRuntime>,
+    host: Arc<TestHost>,
+}
+
+fn app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = Deck::with_store(Home::open(dir.path()).unwrap(), Arc::new(MemoryStore::default()));
+    let host = Arc::new(TestHost::default());
+    let shell = Shell::new(deck, host.clone());
+    let builder = crate::specta_builder::<MockRuntime>();
+    let app = mock_builder()
+        .manage(shell)
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            Ok(())
+        })
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    App { _dir: dir, _app: app, webview, host }
+}
+
+fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(&app.webview, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn commands_run_without_a_window() {
+    let app = app();
+    assert_eq!(invoke(&app, "list_accounts", json!({})).unwrap(), json!([]));
+    let presets = invoke(&app, "list_presets", json!({})).unwrap();
+    assert_eq!(presets.as_array().unwrap().len(), 5);
+
+    let input = json!({
+        "name": "demo",
+        "label": "Local demo provider",
+        "issuer": "http://127.0.0.1:9",
+        "client_id": "authdeck",
+    });
+    let added =
+        invoke(&app, "add_provider", json!({ "input": input, "clientSecret": null })).unwrap();
+    assert_eq!(added["label"], "Local demo provider");
+    assert_eq!(added["redirect_uri"], "dev.authdeck.app:/oauth/callback");
+    let providers = invoke(&app, "list_providers", json!({})).unwrap();
+    assert_eq!(providers[0]["name"], "demo");
+    assert!(app.host.events.lock().unwrap().iter().any(|e| e.contains("AccountsChanged")));
+
+    // Errors cross as {kind, message}, with a plain sentence.
+    let error = invoke(&app, "account_details", json!({ "id": "nobody" })).unwrap_err();
+    assert_eq!(error["kind"], "other");
+    assert_eq!(error["message"], "There is no connected account \"nobody\".");
+    let error = invoke(
+        &app,
+        "submit_callback",
+        json!({ "url": "dev.authdeck.app:/oauth/callback?code=x&state=forged" }),
+    )
+    .unwrap_err();
+    assert_eq!(error["kind"], "invalid_callback");
+    let insecure = json!({ "name": "bad", "issuer": "http://example.com", "client_id": "c" });
+    let error = invoke(&app, "add_provider", json!({ "input": insecure, "clientSecret": null }))
+        .unwrap_err();
+    assert!(error["message"].as_str().unwrap().contains("http://"), "{error}");
+
+    let status = invoke(&app, "app_status", json!({})).unwrap();
+    assert_eq!(status["keychain_available"], true);
+}
+
+#[test]
+fn bindings_are_fresh() {
+    let generated =
+        std::env::temp_dir().join(format!("authdeck-bindings-{}.ts", std::process::id()));
+    crate::specta_builder::<tauri::Wry>()
+        .export(specta_typescript::Typescript::default().header("// Generated from the Rust IPC definitions by `cargo test -p authdeck-app bindings` (UPDATE_BINDINGS=1). Do not edit."), &generated)
+        .unwrap();
+    let generated_text = std::fs::read_to_string(&generated).unwrap();
+    let _ = std::fs::remove_file(&generated);
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&committed, &generated_text).unwrap();
+    }
+    let committed_text = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(
+        committed_text == generated_text,
+        "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p authdeck-app bindings`"
+    );
+    for command in COMMANDS {
+        assert!(
+            generated_text.contains(&format!("\"{command}\"")),
+            "{command} missing from bindings"
+        );
+    }
+}
+
+#[test]
+fn capability_grants_exactly_our_commands() {
+    let config: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let capability = &config["app"]["security"]["capabilities"][0];
+    let granted: Vec<&str> =
+        capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let mut expected: Vec<String> =
+        COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+    expected.extend(["core:event:allow-listen".into(), "core:event:allow-unlisten".into()]);
+    let mut granted_sorted: Vec<String> = granted.iter().map(|s| s.to_string()).collect();
+    granted_sorted.sort();
+    expected.sort();
+    assert_eq!(granted_sorted, expected);
+    let csp = config["app"]["security"]["csp"].to_string();
+    assert!(!csp.contains("unsafe-eval") && !csp.contains("unsafe-inline"), "{csp}");
+}
