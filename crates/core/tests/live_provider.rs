@@ -1,0 +1,267 @@
+//! Tests of the core against the real OpenID provider (tests/provider, oidc-provider on
+//! loopback, with refresh-token rotation and reuse detection on). They need Node.js and the
+//! fixture's packages, so they are ignored by a bare `cargo test`; `scripts/test.sh` runs them
+//! with `--include-ignored`.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use authdeck_core::discovery;
+use authdeck_core::http::Http;
+use authdeck_core::id_token::{self, Audience, Expect, Identity, KeyCache};
+use authdeck_core::token_set::TokenSet;
+use authdeck_core::{
+    Deck, Error, Home, LoginOptions, MemoryStore, ProviderInput, Secret, SecretStore,
+};
+use chrono::Utc;
+use serde_json::Value;
+
+struct Provider {
+    child: Child,
+    issuer: String,
+    control: Option<String>,
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn provider(args: &[&str]) -> Provider {
+    let mut child = Command::new("node")
+        .arg(repo().join("tests/provider/server.mjs"))
+        .args(["--port", "0"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("node runs (install the fixture with `npm ci --prefix tests/provider`)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let info: Value = serde_json::from_str(&line).expect("the provider prints its JSON line");
+    Provider {
+        child,
+        issuer: info["issuer"].as_str().unwrap().to_string(),
+        control: info["control"].as_str().map(String::from),
+    }
+}
+
+fn control(provider: &Provider, method: &str, path: &str) -> Value {
+    let url = format!("{}{path}", provider.control.as_ref().unwrap());
+    let out = Command::new("curl").args(["-s", "-X", method, &url]).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+fn token_requests(provider: &Provider) -> u64 {
+    control(provider, "GET", "/counts").get("/token").and_then(Value::as_u64).unwrap_or(0)
+}
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    deck: Deck,
+    store: Arc<MemoryStore>,
+    account: String,
+}
+
+fn browser(url: &str, login: &str) -> String {
+    let out = Command::new("node")
+        .arg(repo().join("tests/provider/browser.mjs"))
+        .args([url, "--login", login])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+async fn connect(issuer: &str) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let deck = Deck::with_store(Home::open(dir.path()).unwrap(), store.clone());
+    let input = ProviderInput {
+        name: "demo".into(),
+        issuer: Some(issuer.into()),
+        client_id: "authdeck".into(),
+        ..Default::default()
+    };
+    deck.add_provider(input.build().unwrap(), None).await.unwrap();
+    let started = deck.start_login("demo", LoginOptions::default()).await.unwrap();
+    let url = started.authorization_url.clone();
+    let callback = tokio::task::spawn_blocking(move || browser(&url, "alice")).await.unwrap();
+    let account = deck.complete_callback(&callback).await.unwrap();
+    assert_eq!(account.email.as_deref(), Some("alice@example.test"));
+    assert!(account.has_refresh_token);
+    Setup { _dir: dir, deck, store, account: account.id }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs node and tests/provider; run by scripts/test.sh"]
+async fn twenty_concurrent_refreshes_send_one_request_and_keep_the_grant() {
+    let op = provider(&["--proxy"]);
+    let setup = connect(&op.issuer).await;
+    control(&op, "POST", "/counts/reset");
+
+    // Tasks on the shared runtime...
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let deck = setup.deck.clone();
+            let id = setup.account.clone();
+            tokio::spawn(async move { deck.refresh(&id).await.map(|a| a.id) })
+        })
+        .collect();
+    // ...and plain threads, each with its own runtime.
+    let threads: Vec<_> = (0..10)
+        .map(|_| {
+            let deck = setup.deck.clone();
+            let id = setup.account.clone();
+            std::thread::spawn(move || {
+                let rt =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(deck.refresh(&id)).map(|a| a.id)
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().expect("every concurrent refresh succeeds");
+    }
+    for thread in threads {
+        thread.join().unwrap().expect("every concurrent refresh succeeds");
+    }
+    let sent = token_requests(&op);
+    assert!((1..=20).contains(&sent), "{sent} token requests");
+    // Waiters that saw another refresh finish used its result instead of refreshing again.
+    assert!(sent < 20, "single-flight coalesced some refreshes ({sent} requests for 20 calls)");
+    // The grant is intact: no rotated refresh token was replayed.
+    setup.deck.refresh(&setup.account).await.expect("the account is still usable");
+    assert!(setup.deck.access_token(&setup.account).await.is_ok());
+}
+
+#[tokio::test]
+#[ignore = "needs node and tests/provider; run by scripts/test.sh"]
+async fn a_failed_keychain_write_fails_loudly_and_leaves_metadata_alone() {
+    let op = provider(&[]);
+    let setup = connect(&op.issuer).await;
+    let before = setup.deck.account_record(&setup.account).unwrap();
+    let stored_before = setup.store.get(&TokenSet::key(&setup.account)).unwrap();
+    setup.store.fail_writes.store(true, Ordering::SeqCst);
+    let error = setup.deck.refresh(&setup.account).await.unwrap_err();
+    assert!(matches!(error, Error::Keychain(_)), "{error:?}");
+    assert!(error.to_string().contains("keychain"), "{error}");
+    let after = setup.deck.account_record(&setup.account).unwrap();
+    assert_eq!(after, before, "metadata untouched");
+    assert_eq!(setup.store.get(&TokenSet::key(&setup.account)).unwrap(), stored_before);
+}
+
+#[tokio::test]
+#[ignore = "needs node and tests/provider; run by scripts/test.sh"]
+async fn id_tokens_are_checked_for_nonce_audience_signature_and_identity() {
+    let op = provider(&[]);
+    let setup = connect(&op.issuer).await;
+    let record = setup.deck.account_record(&setup.account).unwrap();
+    let tokens =
+        TokenSet::from_keychain(&setup.store.get(&TokenSet::key(&setup.account)).unwrap().unwrap())
+            .unwrap();
+    let raw = tokens.id_token.unwrap();
+    let http = Http::new();
+    let keys = KeyCache::default();
+    let audience =
+        Audience { metadata: &record.metadata, client_id: "authdeck", tenant_template: false };
+    let identity = record.identity.clone().unwrap();
+    let now = Utc::now();
+
+    // The token is good as a refreshed token for the same user (no nonce needed).
+    let ok = id_token::verify(
+        &http,
+        &keys,
+        audience,
+        &raw,
+        Expect::Refresh { previous: &identity },
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok.subject, "alice");
+
+    let wrong_nonce = Secret::new("not-the-nonce");
+    let error = check(&http, &keys, audience, &raw, Expect::SignIn { nonce: &wrong_nonce }).await;
+    assert!(error.to_string().contains("does not belong to this sign-in"), "{error}");
+
+    let other_app = Audience { client_id: "someone-else", ..audience };
+    let error = check(&http, &keys, other_app, &raw, Expect::Refresh { previous: &identity }).await;
+    assert!(error.to_string().contains("another app"), "{error}");
+
+    let bob = Identity { subject: "bob".into(), ..identity.clone() };
+    let error = check(&http, &keys, audience, &raw, Expect::Refresh { previous: &bob }).await;
+    assert!(error.to_string().contains("different user"), "{error}");
+
+    let mut parts: Vec<String> = raw.expose().split('.').map(String::from).collect();
+    let payload = parts[1].replace('A', "B");
+    parts[1] = payload;
+    let tampered = Secret::new(parts.join("."));
+    let error =
+        check(&http, &keys, audience, &tampered, Expect::Refresh { previous: &identity }).await;
+    assert!(matches!(error, Error::IdToken(_)), "{error:?}");
+
+    let later = now + chrono::TimeDelta::days(2);
+    let error = id_token::verify(
+        &http,
+        &keys,
+        audience,
+        &raw,
+        Expect::Refresh { previous: &identity },
+        later,
+    )
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("expired"), "{error}");
+}
+
+async fn check(
+    http: &Http,
+    keys: &KeyCache,
+    audience: Audience<'_>,
+    raw: &Secret,
+    expect: Expect<'_>,
+) -> Error {
+    id_token::verify(http, keys, audience, raw, expect, Utc::now()).await.unwrap_err()
+}
+
+#[tokio::test]
+#[ignore = "needs node and tests/provider; run by scripts/test.sh"]
+async fn discovery_refuses_an_issuer_mix_up_and_reads_issuers_with_a_path() {
+    let op = provider(&["--issuer-path", "/realms/demo"]);
+    let http = Http::new();
+    let config = |issuer: &str| {
+        ProviderInput {
+            name: "p".into(),
+            issuer: Some(issuer.into()),
+            client_id: "authdeck".into(),
+            ..Default::default()
+        }
+        .build()
+        .unwrap()
+    };
+    let metadata = discovery::resolve(&http, &config(&op.issuer)).await.unwrap();
+    assert_eq!(metadata.issuer.as_deref(), Some(op.issuer.as_str()));
+    assert!(metadata.token_endpoint.starts_with(&op.issuer));
+    assert!(metadata.iss_parameter_supported);
+    assert!(metadata.revocation_endpoint.is_some());
+
+    // Same server under another name: its metadata names a different issuer.
+    let alias = op.issuer.replace("127.0.0.1", "localhost");
+    let error = discovery::resolve(&http, &config(&alias)).await.unwrap_err();
+    assert!(error.to_string().contains("says its issuer is"), "{error}");
+
+    let without_path = op.issuer.trim_end_matches("/realms/demo");
+    let error = discovery::resolve(&http, &config(without_path)).await.unwrap_err();
+    assert!(error.to_string().contains("No OpenID Connect configuration"), "{error}");
+}

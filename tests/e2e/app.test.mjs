@@ -1,0 +1,345 @@
+// End-to-end test of the real AuthDeck window: the built Tauri binary under Xvfb, driven by
+// tauri-driver + WebKitWebDriver, against the real OpenID provider (tests/provider) and the real
+// keychain (gnome-keyring in the dbus session that run.sh starts).
+//
+// Routes covered: sign-in started in the window and answered through the system "browser"
+// (`$BROWSER`, which completes the provider's pages and then starts the app a second time with
+// the callback URL, as the OS does for a deep link); sign-in started by the CLI and answered
+// by `gio open` (desktop deep-link delivery) into the running window; and a cold start of the
+// app with the callback URL when no window is open.
+//
+// Screenshots of the main views go to docs/screenshots/ (or $AUTHDECK_SCREENSHOTS).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { remote } from 'webdriverio';
+import { startProvider, completeLogin } from '../provider/lib.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const APP = process.env.AUTHDECK_APP ?? join(ROOT, 'target/debug/authdeck-app');
+const CLI = process.env.AUTHDECK_BIN ?? join(ROOT, 'target/debug/authdeck');
+const SHOTS = process.env.AUTHDECK_SCREENSHOTS ?? join(ROOT, 'docs/screenshots');
+const WORK = mkdtempSync(join(tmpdir(), 'authdeck-e2e-'));
+const BROWSER_LOG = join(WORK, 'browser.log');
+const FIRST_PAINT = join(WORK, 'first-paint');
+
+assert.ok(process.env.AUTHDECK_HOME, 'run through tests/e2e/run.sh (AUTHDECK_HOME, dbus, Xvfb)');
+assert.ok(process.env.DISPLAY, 'needs an X display (run.sh starts Xvfb)');
+mkdirSync(SHOTS, { recursive: true });
+
+const providers = {};
+let driver;
+let browser;
+const children = [];
+const seenByCli = [];
+
+function cli(args, { input } = {}) {
+  try {
+    const stdout = execFileSync(CLI, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    seenByCli.push(stdout);
+    return stdout;
+  } catch (e) {
+    throw new Error(`authdeck ${args.join(' ')} failed (${e.status}): ${e.stderr}`);
+  }
+}
+
+const accounts = () => JSON.parse(cli(['accounts', '--json']));
+const accountByEmail = (email) => accounts().find((a) => a.email === email);
+
+async function until(what, check, { timeout = 20000, every = 150 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(every);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+/** Runs `authdeck login` in the background; resolves its first stdout line (the URL). */
+function backgroundLogin(provider) {
+  const proc = spawn(CLI, ['login', provider, '--no-browser'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(proc);
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { err += d; });
+  const url = until('the login URL', () => out.includes('\n') && out.split('\n')[0], { timeout: 15000 });
+  const done = new Promise((resolveDone) => proc.on('exit', (code) => resolveDone({ code, out, err })));
+  return { url, done };
+}
+
+async function connectByCli(provider, login, deliver) {
+  const { url, done } = backgroundLogin(provider);
+  const callback = await completeLogin(await url, { login });
+  await deliver(callback);
+  const result = await done;
+  assert.equal(result.code, 0, `login ${provider} as ${login}: ${result.err}`);
+  const lines = result.out.trim().split('\n');
+  return lines[lines.length - 1];
+}
+
+async function rowOf(email) {
+  const id = accountByEmail(email)?.id;
+  assert.ok(id, `${email} is connected`);
+  const element = await browser.$(`[data-account-id="${id}"]`);
+  await element.waitForDisplayed({ timeout: 15000 });
+  return element;
+}
+const button = (scope, name) => scope.$(`aria/${name}`);
+const shot = (name) => browser.saveScreenshot(join(SHOTS, `${name}.png`));
+const clipboard = (target = 'UTF8_STRING') => {
+  try {
+    return execFileSync('xclip', ['-o', '-selection', 'clipboard', '-t', target], { encoding: 'utf8', timeout: 5000 });
+  } catch {
+    return '';
+  }
+};
+
+before(async () => {
+  providers.main = await startProvider({ proxy: true });
+  providers.short = await startProvider({ accessTtl: 240 });
+  providers.brief = await startProvider({ accessTtl: 2 });
+  cli(['provider', 'add', 'demo', '--issuer', providers.main.issuer, '--client-id', 'authdeck', '--label', 'Local demo provider']);
+  cli(['provider', 'add', 'short', '--issuer', providers.short.issuer, '--client-id', 'authdeck', '--label', 'Short-lived demo']);
+  cli(['provider', 'add', 'brief', '--issuer', providers.brief.issuer, '--client-id', 'authdeck', '--scope', 'openid email profile', '--label', 'Demo without refresh']);
+
+  driver = spawn('tauri-driver', ['--port', '4444'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      BROWSER: join(ROOT, 'tests/provider/browser'),
+      AUTHDECK_TEST_LOGIN: 'alice',
+      AUTHDECK_TEST_DELIVER: 'exec',
+      AUTHDECK_TEST_DELIVER_CMD: APP,
+      AUTHDECK_TEST_BROWSER_LOG: BROWSER_LOG,
+      AUTHDECK_FIRST_PAINT_FILE: FIRST_PAINT,
+    },
+  });
+  children.push(driver);
+  await until('tauri-driver', async () => (await fetch('http://127.0.0.1:4444/status')).ok, { timeout: 15000 });
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port: 4444,
+    logLevel: 'warn',
+    capabilities: {
+      browserName: 'wry',
+      'wdio:enforceWebDriverClassic': true,
+      'tauri:options': { application: APP },
+    },
+  });
+  // Collect every event payload the window receives, to scan them for secrets at the end.
+  await browser.execute(() => {
+    window.__authdeckSeen = [];
+    const internals = window.__TAURI_INTERNALS__;
+    for (const event of ['accounts-changed', 'refresh-state', 'login-finished', 'callback-handled', 'clipboard-cleared']) {
+      const handler = internals.transformCallback((payload) => window.__authdeckSeen.push(JSON.stringify(payload)));
+      internals.invoke('plugin:event|listen', { event, target: { kind: 'Any' }, handler });
+    }
+  });
+});
+
+after(async () => {
+  try {
+    await browser?.deleteSession();
+  } catch { /* the app may already be gone */ }
+  for (const child of children) child.kill('SIGTERM');
+  for (const p of Object.values(providers)) await p.close();
+});
+
+test('the window: connect, list, countdown, refresh, copy, details, errors, disconnect', async (t) => {
+  await t.test('empty state, first paint marker', async () => {
+    const connect = await browser.$('aria/Connect account');
+    await connect.waitForDisplayed({ timeout: 30000 });
+    await until('the first-paint marker', () => existsSync(FIRST_PAINT));
+    await sleep(300);
+    await shot('empty');
+  });
+
+  await t.test('connect in the window; the answer comes back by a second start of the app', async () => {
+    await (await browser.$('aria/Connect account')).click();
+    const choice = await browser.$('aria/Local demo provider');
+    await choice.waitForDisplayed();
+    await choice.click();
+    const continueButton = await browser.$('aria/Continue');
+    if (await continueButton.isExisting()) await continueButton.click();
+    await (await browser.$('[data-testid="login-waiting"]')).waitForExist({ timeout: 10000 });
+    const alice = await rowOf('alice@example.test');
+    assert.match(await alice.getText(), /alice@example\.test/);
+    await (await browser.$('[data-testid="login-waiting"]')).waitForExist({ reverse: true, timeout: 10000 });
+    const delivered = readFileSync(BROWSER_LOG, 'utf8').trim().split('\n');
+    assert.equal(delivered.length, 1, 'the second instance exited 0 (xdg-open did not retry)');
+    assert.match(delivered[0], /^dev\.authdeck\.app:\/oauth\/callback\?/);
+  });
+
+  await t.test('the countdown ticks without reloading', async () => {
+    const countdown = await (await rowOf('alice@example.test')).$('[data-testid="countdown"]');
+    const first = await countdown.getText();
+    const second = await until('the countdown to change', async () => {
+      const text = await countdown.getText();
+      return text !== first && text;
+    }, { timeout: 4000 });
+    assert.notEqual(second, first);
+    const status = await (await rowOf('alice@example.test')).$('[data-testid="status"]');
+    assert.equal(await status.getAttribute('data-status'), 'valid');
+    assert.equal(await status.getText(), 'Connected');
+  });
+
+  await t.test('Refresh moves the expiry', async () => {
+    const before = accountByEmail('alice@example.test');
+    await sleep(1200);
+    const alice = await rowOf('alice@example.test');
+    await (await button(alice, 'Refresh')).click();
+    const after = await until('a new expiry', () => {
+      const now = accountByEmail('alice@example.test');
+      return now.expires_at !== before.expires_at && now;
+    });
+    assert.ok(Date.parse(after.expires_at) > Date.parse(before.expires_at));
+    assert.ok(after.last_refreshed_at);
+    await until('the row to show the new expiry', async () => {
+      const countdown = await (await rowOf('alice@example.test')).$('[data-testid="countdown"]');
+      const shown = await countdown.getAttribute('data-expires-at');
+      return shown === null || Date.parse(shown) === Date.parse(after.expires_at);
+    });
+  });
+
+  let copiedAt;
+  let copiedToken;
+  await t.test('Copy token puts the token on the X clipboard, marked for password managers', async () => {
+    const alice = await rowOf('alice@example.test');
+    await (await button(alice, 'Copy token')).click();
+    copiedAt = Date.now();
+    const token = cli(['token', 'alice@example.test']).trim();
+    copiedToken = await until('the clipboard to hold the token', () => clipboard() === token && token);
+    assert.match(clipboard('TARGETS'), /x-kde-passwordManagerHint/);
+    const toasts = await browser.$('[data-testid="toasts"]');
+    await until('the copy toast', async () => /Copied/.test(await toasts.getText()));
+    assert.match(await toasts.getText(), /clears in \d+ s/);
+  });
+
+  await t.test('more accounts, in every state; one answered by gio open into the running window', async () => {
+    await connectByCli('short', 'bob', async (callback) => {
+      execFileSync('gio', ['open', callback], { timeout: 15000 });
+    });
+    await connectByCli('brief', 'carol', async (callback) => cli(['callback', callback]));
+    await connectByCli('demo', 'dave', async (callback) => cli(['callback', callback]));
+    await providers.main.proxy.fault({ mode: 'oauth_error', error: 'invalid_grant', times: 1 });
+    assert.throws(() => cli(['refresh', 'dave@example.test']), /connect/i);
+    await providers.main.proxy.reset();
+    const states = await until('every state in the window', async () => {
+      const found = {};
+      for (const email of ['alice', 'bob', 'carol', 'dave']) {
+        const status = await (await rowOf(`${email}@example.test`)).$('[data-testid="status"]');
+        found[email] = await status.getAttribute('data-status');
+      }
+      return found.carol === 'expired' && found.dave === 'needs_reconnect' && found;
+    });
+    assert.deepEqual(states, { alice: 'valid', bob: 'expiring', carol: 'expired', dave: 'needs_reconnect' });
+    const order = await browser.$$('[data-account-id]').map((el) => el.getAttribute('data-account-id'));
+    const ids = ['dave', 'carol', 'bob', 'alice'].map((n) => accountByEmail(`${n}@example.test`).id);
+    assert.deepEqual(order, ids, 'most urgent first');
+    const dave = await rowOf('dave@example.test');
+    assert.equal(await (await dave.$('[data-testid="status"]')).getText(), 'Reconnect needed');
+    assert.ok(await (await button(dave, 'Reconnect')).isExisting());
+    await (await rowOf('bob@example.test')).$('[data-testid="status"]').then(async (s) => {
+      assert.match(await s.getText(), /^Expires in \d+ min$/);
+    });
+    await shot('accounts');
+  });
+
+  await t.test('Details shows claims; the token only on Reveal', async () => {
+    const token = cli(['token', 'alice@example.test']).trim();
+    await (await button(await rowOf('alice@example.test'), 'Details')).click();
+    const reveal = await browser.$('aria/Reveal');
+    await reveal.waitForDisplayed();
+    const source = await browser.getPageSource();
+    assert.ok(source.includes('alice'), 'claims are shown');
+    assert.ok(!source.includes(token), 'no token before Reveal');
+    await shot('details');
+    await reveal.click();
+    const revealed = await browser.$('[data-testid="revealed-token"]');
+    await revealed.waitForDisplayed();
+    assert.equal((await revealed.getText()).trim(), token);
+    await (await browser.$('aria/Hide')).click();
+    await revealed.waitForExist({ reverse: true });
+    await browser.keys('Escape');
+    await reveal.waitForExist({ reverse: true });
+  });
+
+  await t.test('a provider failure gives one plain sentence and loses nothing', async () => {
+    await providers.main.proxy.fault({ mode: 'status', status: 502, body: 'html', times: 1 });
+    const before = accountByEmail('alice@example.test');
+    await (await button(await rowOf('alice@example.test'), 'Refresh')).click();
+    const toasts = await browser.$('[data-testid="toasts"]');
+    const text = await until('the error toast', async () => {
+      const shown = await toasts.getText();
+      return /HTTP 502/.test(shown) && shown;
+    });
+    assert.doesNotMatch(text, /<html|<body/i);
+    await shot('error');
+    assert.equal(accountByEmail('alice@example.test').status, before.status);
+    cli(['refresh', 'alice@example.test']);
+  });
+
+  await t.test('the clipboard is cleared after 30 s', async () => {
+    await until('the clipboard to be cleared', () => clipboard() !== copiedToken, {
+      timeout: Math.max(1000, copiedAt + 40000 - Date.now()),
+      every: 500,
+    });
+    assert.ok(Date.now() - copiedAt >= 29000, 'not before 30 s');
+  });
+
+  await t.test('Disconnect asks, revokes at the provider and removes the row', async () => {
+    const aliceId = accountByEmail('alice@example.test').id;
+    await providers.main.proxy.resetCounts();
+    await (await button(await rowOf('alice@example.test'), 'Disconnect')).click();
+    const dialog = await browser.$('dialog[open]');
+    await dialog.waitForDisplayed();
+    await (await dialog.$('aria/Disconnect')).click();
+    await (await browser.$(`[data-account-id="${aliceId}"]`)).waitForExist({ reverse: true, timeout: 15000 });
+    assert.equal(accountByEmail('alice@example.test'), undefined);
+    const counts = await providers.main.proxy.counts();
+    const revocations = Object.entries(counts).filter(([path]) => /revocation|revoke/.test(path));
+    assert.equal(revocations.reduce((n, [, c]) => n + c, 0), 1, JSON.stringify(counts));
+  });
+
+  await t.test('no token value ever reached the web UI except by Reveal', async () => {
+    const secrets = (await providers.main.proxy.secrets()).filter((s) => s.length >= 16);
+    assert.ok(secrets.length > 4, 'the proxy saw the tokens');
+    const payloads = await browser.execute(() => window.__authdeckSeen.join('\n'));
+    const listed = await browser.execute(() => window.__TAURI_INTERNALS__.invoke('list_accounts'));
+    const page = await browser.getPageSource();
+    const haystack = [payloads, JSON.stringify(listed), page].join('\n');
+    assert.ok(payloads.length > 0, 'events were captured');
+    for (const secret of secrets) assert.ok(!haystack.includes(secret), 'a secret reached the web UI');
+  });
+});
+
+test('a cold start with the callback URL opens the window and completes a CLI sign-in', async () => {
+  await browser.deleteSession();
+  browser = undefined;
+  await until('the first window to close', () => {
+    try {
+      execFileSync('pgrep', ['-f', APP]);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  const id = await connectByCli('demo', 'erin', async (callback) => {
+    const app = spawn(APP, [callback], { stdio: 'ignore' });
+    children.push(app);
+  });
+  assert.equal(accountByEmail('erin@example.test').id, id);
+});
