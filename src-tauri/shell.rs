@@ -5,7 +5,7 @@
 //! behind the small [`Host`] trait, so the same code runs under the real Tauri app and in tests
 //! without a window.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,7 +17,7 @@ use authdeck_core::{
 };
 use chrono::Utc;
 use serde::Serialize;
-use tauri::async_runtime::{self, JoinHandle};
+use tauri::async_runtime;
 use tokio::sync::Notify;
 
 use crate::error::{IpcError, IpcResult};
@@ -122,7 +122,6 @@ pub struct Shell(Arc<Inner>);
 pub struct Inner {
     pub deck: Deck,
     host: Arc<dyn Host>,
-    logins: Mutex<HashMap<LoginHandle, Vec<JoinHandle<()>>>>,
     copied: Mutex<Option<Secret>>,
     recent_links: Mutex<VecDeque<(String, Instant)>>,
     refreshing: Mutex<HashSet<String>>,
@@ -154,7 +153,6 @@ impl Shell {
         Shell(Arc::new(Inner {
             deck,
             host,
-            logins: Mutex::default(),
             copied: Mutex::default(),
             recent_links: Mutex::default(),
             refreshing: Mutex::default(),
@@ -302,10 +300,10 @@ impl Shell {
     ) -> IpcResult<LoginStarted> {
         let started = self.deck.start_login(provider, LoginOptions { login_hint }).await?;
         let ticket = started.ticket();
-        let mut tasks = Vec::new();
-        if let Some(listener) = started.loopback {
+        let listener = started.loopback.map(|listener| {
+            let answering = listener.answering();
             let deck = self.deck.clone();
-            tasks.push(async_runtime::spawn(async move {
+            let task = async_runtime::spawn(async move {
                 let serve = listener.serve(|url| {
                     let deck = deck.clone();
                     async move { deck.complete_callback(&url).await }
@@ -313,26 +311,29 @@ impl Shell {
                 if let Err(e) = serve.await {
                     tracing::debug!(error = %e, "loopback sign-in ended with an error");
                 }
-            }));
-        }
+            });
+            (task, answering)
+        });
         let shell = self.clone();
         let (handle, expires_at) = (ticket.handle.clone(), ticket.expires_at);
-        tasks.push(async_runtime::spawn(async move {
+        async_runtime::spawn(async move {
             let result = shell.deck.wait_for_login(&handle, expires_at).await;
+            if let Some((task, answering)) = listener {
+                // Answered through the listener: let it send its page; otherwise stop it.
+                if answering.load(std::sync::atomic::Ordering::SeqCst) {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+                } else {
+                    task.abort();
+                }
+            }
             let (account, error) = match result {
                 Ok(account) => (Some(account), None),
                 Err(e) => (None, Some(IpcError::from(e))),
             };
-            let tasks = shell.logins.lock().expect("logins").remove(&handle);
             shell.host.emit(AppEvent::LoginFinished(LoginFinished { handle, account, error }));
             shell.accounts_changed();
             shell.host.focus_window();
-            // Stop the loopback listener, if the answer came another way.
-            for task in tasks.into_iter().flatten() {
-                task.abort();
-            }
-        }));
-        self.logins.lock().expect("logins").insert(ticket.handle.clone(), tasks);
+        });
         let browser_error = self.host.open_browser(&ticket.authorization_url).err();
         Ok(LoginStarted { ticket, browser_error })
     }

@@ -10,10 +10,25 @@
 //   GET  /faults        the faults currently registered
 //   GET  /counts        {"/token": 3, ...} requests that reached the proxy, per path
 //   POST /counts/reset  zero the counters
+//   GET  /secrets       ["<token>", ...] every secret value seen in passing traffic (see below)
+//   GET  /secrets?detail=1  [{"kind":"access_token","value":"...","path":"/token"}, ...]
+//   POST /secrets/reset forget them
+//
+// Secrets recorded (for leak tests: none of these may show up in an app's files or output):
+// access_token, refresh_token and id_token of every JSON answer that carries them (the token
+// endpoint); the `code` of every redirect Location header (authorization answers); and `code`,
+// `code_verifier`, `refresh_token`, `client_secret` of every form-encoded request body (token
+// requests) plus `token` of revocation requests.
 
 import http from 'node:http';
+import zlib from 'node:zlib';
 
 const HOST = '127.0.0.1';
+
+// Fields whose values are secrets, by where they are seen.
+const ANSWER_SECRET_FIELDS = ['access_token', 'refresh_token', 'id_token'];
+const REQUEST_SECRET_FIELDS = ['code', 'code_verifier', 'refresh_token', 'client_secret', 'token'];
+const CAPTURE_LIMIT = 256 * 1024;
 
 export const FAULT_MODES = [
   'status', 'malformed', 'no_access_token', 'oauth_error', 'hang', 'reset', 'down', 'html200',
@@ -58,6 +73,17 @@ function send(res, status, headers, body) {
 
 function sendJson(res, status, obj, extra = {}) {
   send(res, status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra }, JSON.stringify(obj));
+}
+
+/** Collects (up to CAPTURE_LIMIT bytes of) a stream that is also piped elsewhere. */
+function capture(stream) {
+  const chunks = [];
+  let size = 0;
+  stream.on('data', (c) => {
+    if (size + c.length <= CAPTURE_LIMIT) chunks.push(c);
+    size += c.length;
+  });
+  return () => Buffer.concat(chunks);
 }
 
 /** Validate and normalise a fault specification (throws TypeError on bad input). */
@@ -107,6 +133,8 @@ export class FaultProxy {
     this.targetPort = undefined;
     this.faults = new Map(); // path -> fault
     this.counts = Object.create(null);
+    this.secretList = []; // [{kind, value, path}] in the order seen, values unique
+    this.secretValues = new Set();
     this.isDown = false;
     this.closed = false;
     this.sockets = new Set();
@@ -173,6 +201,60 @@ export class FaultProxy {
   getCounts() { return { ...this.counts }; }
 
   resetCounts() { this.counts = Object.create(null); }
+
+  /** Every secret value seen so far (unique, in the order seen). */
+  getSecrets() { return this.secretList.map((s) => s.value); }
+
+  /** The same with where each came from: [{kind, value, path}]. */
+  getSecretDetails() { return this.secretList.map((s) => ({ ...s })); }
+
+  resetSecrets() {
+    this.secretList = [];
+    this.secretValues = new Set();
+  }
+
+  #recordSecret(kind, value, path) {
+    if (typeof value !== 'string' || value === '' || this.secretValues.has(value)) return;
+    this.secretValues.add(value);
+    this.secretList.push({ kind, value, path });
+  }
+
+  /** Form-encoded request bodies (token and revocation requests). */
+  #scanRequest(path, headers, body) {
+    const type = String(headers['content-type'] || '').toLowerCase();
+    if (!type.startsWith('application/x-www-form-urlencoded') || body.length === 0) return;
+    const form = new URLSearchParams(body.toString('utf8'));
+    for (const field of REQUEST_SECRET_FIELDS) {
+      for (const value of form.getAll(field)) this.#recordSecret(field, value, path);
+    }
+  }
+
+  /** Upstream answers: redirect Locations (authorization codes) and JSON token answers. */
+  #scanAnswer(path, headers, body) {
+    const location = headers.location;
+    if (typeof location === 'string') {
+      const q = location.indexOf('?');
+      if (q !== -1) {
+        const query = new URLSearchParams(location.slice(q + 1).split('#')[0]);
+        for (const value of query.getAll('code')) this.#recordSecret('code', value, path);
+      }
+    }
+    const type = String(headers['content-type'] || '').toLowerCase();
+    if (!type.includes('json') || body.length === 0) return;
+    let raw = body;
+    try {
+      const encoding = String(headers['content-encoding'] || '').toLowerCase();
+      if (encoding === 'gzip') raw = zlib.gunzipSync(body);
+      else if (encoding === 'deflate') raw = zlib.inflateSync(body);
+      else if (encoding === 'br') raw = zlib.brotliDecompressSync(body);
+      const json = JSON.parse(raw.toString('utf8'));
+      if (json && typeof json === 'object' && !Array.isArray(json)) {
+        for (const field of ANSWER_SECRET_FIELDS) this.#recordSecret(field, json[field], path);
+      }
+    } catch (err) {
+      log('could not scan an answer for secrets', err.message);
+    }
+  }
 
   listFaults() {
     return [...this.faults.values()].map((f) => ({ ...f, times: f.times === Infinity ? null : f.times }));
@@ -273,6 +355,9 @@ export class FaultProxy {
   }
 
   #forward(req, res) {
+    const path = new URL(req.url, 'http://x').pathname;
+    const request = capture(req);
+    req.on('end', () => this.#scanRequest(path, req.headers, request()));
     if (!this.targetPort) {
       sendJson(res, 502, { error: 'server_error', error_description: 'proxy has no target' });
       return;
@@ -294,6 +379,8 @@ export class FaultProxy {
         if (!HOP_BY_HOP.has(up.rawHeaders[i].toLowerCase())) raw.push(up.rawHeaders[i], up.rawHeaders[i + 1]);
       }
       res.writeHead(up.statusCode, up.statusMessage, raw);
+      const answer = capture(up);
+      up.on('end', () => this.#scanAnswer(path, up.headers, answer()));
       up.pipe(res);
       up.on('error', () => res.destroy());
     });
@@ -346,6 +433,16 @@ export class FaultProxy {
       case 'POST /counts/reset':
         await readBody(req);
         this.resetCounts();
+        sendJson(res, 200, { ok: true });
+        return;
+      case 'GET /secrets': {
+        const detail = new URL(req.url, 'http://x').searchParams.get('detail');
+        sendJson(res, 200, detail && detail !== '0' ? this.getSecretDetails() : this.getSecrets());
+        return;
+      }
+      case 'POST /secrets/reset':
+        await readBody(req);
+        this.resetSecrets();
         sendJson(res, 200, { ok: true });
         return;
       default:

@@ -506,6 +506,9 @@ export async function startProvider(opts = {}) {
       reset: () => faultProxy.reset(),
       counts: () => faultProxy.getCounts(),
       resetCounts: () => faultProxy.resetCounts(),
+      secrets: () => faultProxy.getSecrets(),
+      secretDetails: () => faultProxy.getSecretDetails(),
+      resetSecrets: () => faultProxy.resetSecrets(),
     };
   }
   return result;

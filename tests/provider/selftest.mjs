@@ -344,6 +344,22 @@ await section('fault proxy', async () => {
     check('proxy: pass-through login + exchange', tok.status === 200 && tok.json.refresh_token && q.get('iss') === opC.issuer, tok.text);
     let rt = tok.json.refresh_token;
 
+    // secrets seen in passing traffic (GET /secrets)
+    const seen = (await control('/secrets')).json;
+    const wanted = {
+      access_token: tok.json.access_token, refresh_token: tok.json.refresh_token, id_token: tok.json.id_token, code: q.get('code'),
+    };
+    check('proxy /secrets: array of strings', Array.isArray(seen) && seen.every((v) => typeof v === 'string'), seen);
+    check('proxy /secrets: tokens of the token answer and the authorization code', Object.values(wanted).every((v) => seen.includes(v)),
+      Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, seen.includes(v)])));
+    check('proxy /secrets: values unique', new Set(seen).size === seen.length, seen.length);
+    const details = (await control('/secrets?detail=1')).json;
+    const kindOf = (v) => details.find((d) => d.value === v)?.kind;
+    check('proxy /secrets?detail=1: kinds', Object.entries(wanted).every(([k, v]) => kindOf(v) === k), details.map((d) => d.kind));
+    check('proxy /secrets?detail=1: code_verifier of the token request', details.some((d) => d.kind === 'code_verifier'), details.map((d) => d.kind));
+    check('proxy secrets(): programmatic API', JSON.stringify(opC.proxy.secrets()) === JSON.stringify(seen));
+    check('proxy: POST /secrets/reset', (await control('/secrets/reset', {})).status === 200 && (await control('/secrets')).json.length === 0);
+
     // keep-alive through the proxy
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const reused = [];
@@ -425,6 +441,9 @@ await section('fault proxy', async () => {
     check('times:1 -> first faulted', f1.status === 500, f1.status);
     check('times:1 -> second passes through', f2.status === 200 && f2.json.refresh_token, f2.text);
     rt = f2.json?.refresh_token;
+    const afterRefresh = opC.proxy.secrets();
+    check('proxy /secrets: rotated refresh token and presented one recorded', afterRefresh.includes(rt) && afterRefresh.includes(f2.json?.access_token), afterRefresh.length);
+    check('proxy /secrets: faulted answers add nothing odd', !afterRefresh.includes('server_error'), afterRefresh);
     const faults = await control('/faults');
     check('times exhausted -> fault removed', Array.isArray(faults.json) && faults.json.length === 0, faults.json);
 

@@ -50,6 +50,9 @@ pub enum Command {
         /// Refresh every account that can be refreshed.
         #[arg(long)]
         all: bool,
+        /// With --all: how many accounts to refresh at once.
+        #[arg(long, requires = "all", default_value_t = authdeck_core::refresh::BULK_CONCURRENCY)]
+        concurrency: usize,
     },
     /// Print an account's access token (refreshed first if it is about to expire).
     Token {

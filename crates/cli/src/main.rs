@@ -12,7 +12,7 @@ mod wait;
 use std::io::{Read, Write};
 
 use authdeck_core::{
-    Deck, Endpoints, Error, LoginOptions, ProviderConfig, ProviderInput, Result, Secret,
+    Deck, Endpoints, Error, LoginOptions, ProviderConfig, ProviderInput, Result, Secret, Status,
 };
 use chrono::Utc;
 use clap::Parser;
@@ -70,6 +70,7 @@ fn init_logging() {
     if let Ok(filter) = filter {
         tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_writer(std::io::stderr)
             .init();
     }
@@ -136,28 +137,43 @@ async fn run(command: Command) -> Result<()> {
             let view = deck.refresh(&account).await?;
             println!("Refreshed {} ({}); {}.", view.display_name, view.id, expiry_words(&view));
         }
-        Command::Refresh { account: None, .. } => {
-            let results = deck.refresh_all(authdeck_core::refresh::BULK_CONCURRENCY).await?;
-            if results.is_empty() {
+        Command::Refresh { account: None, concurrency, .. } => {
+            let skipped: Vec<_> = deck
+                .accounts(now)?
+                .into_iter()
+                .filter(|a| a.status == Status::NeedsReconnect)
+                .collect();
+            let results = deck.refresh_all(concurrency).await?;
+            if results.is_empty() && skipped.is_empty() {
                 println!("No accounts to refresh.");
             }
+            // One line per account on stdout; one summary sentence on stderr if any failed.
             let mut failed = 0;
-            for item in results {
-                match item.result {
+            for item in &results {
+                match &item.result {
                     Ok(view) => println!(
                         "Refreshed {} ({}); {}.",
                         view.display_name,
                         view.id,
-                        expiry_words(&view)
+                        expiry_words(view)
                     ),
                     Err(e) => {
                         failed += 1;
-                        eprintln!("Could not refresh {}: {e}", item.account_id);
+                        println!("Could not refresh {}: {e}", item.account_id);
                     }
                 }
             }
+            for account in &skipped {
+                println!(
+                    "Skipped {} ({}): it must be connected again.",
+                    account.display_name, account.id
+                );
+            }
             if failed > 0 {
-                return Err(Error::Invalid(format!("{failed} account(s) could not be refreshed.")));
+                return Err(Error::Invalid(format!(
+                    "{failed} of {} accounts could not be refreshed; see the lines above.",
+                    results.len()
+                )));
             }
         }
         Command::Token { account } => {

@@ -3,6 +3,8 @@
 //! process (`authdeck callback URL`, which the OS runs for the deep link, or the window).
 
 use std::io::BufRead;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use authdeck_core::{AccountView, Deck, Error, Result, StartedLogin};
 use tokio::sync::mpsc;
@@ -10,6 +12,7 @@ use tokio::sync::mpsc;
 /// Waits for `started` to finish by whichever route answers first.
 pub async fn finish(deck: &Deck, started: StartedLogin) -> Result<AccountView> {
     let StartedLogin { handle, expires_at, loopback, .. } = started;
+    let answering = loopback.as_ref().map_or_else(Arc::default, |l| l.answering());
     let listener = async {
         match loopback {
             Some(listener) => {
@@ -33,10 +36,18 @@ pub async fn finish(deck: &Deck, started: StartedLogin) -> Result<AccountView> {
         // Standard input closed (or was never there): keep waiting on the other routes.
         std::future::pending().await
     };
+    let elsewhere = async {
+        let result = deck.wait_for_login(&handle, expires_at).await;
+        // Answered through our own loopback listener: let it finish sending its page.
+        if answering.load(Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
+        result
+    };
     tokio::select! {
         result = listener => result,
         result = pasted => result,
-        result = deck.wait_for_login(&handle, expires_at) => result,
+        result = elsewhere => result,
         _ = tokio::signal::ctrl_c() => {
             deck.cancel_login(&handle).await;
             Err(Error::Invalid("The sign-in was cancelled.".into()))

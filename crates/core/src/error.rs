@@ -76,6 +76,8 @@ pub enum RemoteError {
     Connect { host: String },
     #[error("{host} did not answer in time. Nothing was changed; try again in a moment.")]
     Timeout { host: String },
+    #[error("The connection to {host} broke before it answered. Nothing was changed; try again.")]
+    Interrupted { host: String },
     #[error(
         "{host} had a problem (HTTP {status}). Nothing was changed; try again in a few minutes."
     )]
@@ -166,14 +168,27 @@ impl Error {
 /// Trims text that came from a provider to one short line without control characters, so a
 /// hostile or broken server cannot flood the terminal or inject escape sequences.
 pub(crate) fn tidy_remote_text(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(200)
-        .collect::<String>()
-        .trim()
-        .to_string();
-    if text.chars().count() > 200 {
+    // Drop anything that looks like markup: a provider's HTML must not reach a terminal or the
+    // window as if it were ours.
+    let mut plain = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                plain.push(' ');
+            }
+            '>' => {}
+            _ if in_tag => {}
+            c if c.is_control() => plain.push(' '),
+            c => plain.push(c),
+        }
+    }
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let joined = words.join(" ");
+    let mut out: String = joined.chars().take(200).collect();
+    if joined.chars().count() > 200 {
         out.push('…');
     }
     if !out.is_empty() && !out.ends_with(['.', '!', '?', '…']) {
@@ -187,8 +202,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn remote_text_is_one_short_line() {
+    fn remote_text_is_one_short_line_without_markup() {
         assert_eq!(tidy_remote_text("bad\nthing\u{1b}[31m"), "bad thing [31m.");
+        assert_eq!(
+            tidy_remote_text("<html><body><h1>Bad</h1> gateway</body></html>"),
+            "Bad gateway."
+        );
+        assert_eq!(
+            tidy_remote_text("<script>alert(1)</script> Please <b>retry</b>"),
+            "alert(1) Please retry."
+        );
+        assert_eq!(tidy_remote_text("a > b"), "a b.");
+        assert_eq!(tidy_remote_text("<br>"), "");
         let long = "x".repeat(500);
         assert_eq!(tidy_remote_text(&long).chars().count(), 201);
     }

@@ -93,11 +93,15 @@ impl Http {
         let request = reqwest::Request::try_from(request)
             .map_err(|_| RemoteError::Connect { host: host.to_string() })?;
         let map_err = |e: reqwest::Error| {
+            tracing::debug!(host, error = %e, "request failed");
             if e.is_timeout() {
                 RemoteError::Timeout { host: host.to_string() }
-            } else {
-                tracing::debug!(host, error = %e, "request failed");
+            } else if e.is_connect() {
+                // The connection was never made, so the request never reached the provider.
                 RemoteError::Connect { host: host.to_string() }
+            } else {
+                // It may have reached the provider: never retried.
+                RemoteError::Interrupted { host: host.to_string() }
             }
         };
         let mut response = self.client.execute(request).await.map_err(map_err)?;
@@ -186,10 +190,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Http {
 
 /// Turns a token-endpoint answer into either a standard JSON answer for `oauth2` to parse, or
 /// a plain error. Pure, so every odd answer is unit-tested.
-pub(crate) fn shape_token_answer(
-    host: &str,
-    response: HttpResponse,
-) -> Result<HttpResponse, RemoteError> {
+pub fn shape_token_answer(host: &str, response: HttpResponse) -> Result<HttpResponse, RemoteError> {
     let status = response.status();
     let unreadable = |what| RemoteError::Unreadable { host: host.to_string(), what };
     let parsed = json_object(&response);

@@ -207,7 +207,7 @@ impl Keychain {
             locks.entry(key.to_string()).or_default().clone()
         };
         let _serialized = lock.lock().await;
-        tracing::debug!(op, key, "keychain");
+        tracing::debug!(op = %op, key = %key, "keychain");
         let store = self.store.clone();
         let owned_key = key.to_string();
         let task = tokio::task::spawn_blocking(move || call(store.as_ref(), &owned_key));

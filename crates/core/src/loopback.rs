@@ -7,6 +7,8 @@
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -24,6 +26,7 @@ pub struct LoopbackListener {
     listener: TcpListener,
     port: u16,
     path: String,
+    answering: Arc<AtomicBool>,
 }
 
 impl LoopbackListener {
@@ -37,7 +40,14 @@ impl LoopbackListener {
             ))
         })?;
         let port = listener.local_addr().map_err(|e| Error::Invalid(e.to_string()))?.port();
-        Ok(LoopbackListener { listener, port, path: path.to_string() })
+        Ok(LoopbackListener { listener, port, path: path.to_string(), answering: Arc::default() })
+    }
+
+    /// True while the listener is completing a sign-in and has not yet sent its page. Whoever
+    /// waits for the sign-in's outcome by another route must then let the listener finish,
+    /// or the browser gets a reset connection instead of the page.
+    pub fn answering(&self) -> Arc<AtomicBool> {
+        self.answering.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -77,6 +87,7 @@ impl LoopbackListener {
                 continue;
             }
             let url = format!("http://127.0.0.1:{}{target}", self.port);
+            self.answering.store(true, Ordering::SeqCst);
             match complete(url).await {
                 Ok(account) => {
                     respond(&mut stream, 200, PAGE_DONE).await;
@@ -84,6 +95,7 @@ impl LoopbackListener {
                 }
                 Err(Error::Callback(e)) if !e.consumes_sign_in() => {
                     respond(&mut stream, 400, PAGE_INVALID).await;
+                    self.answering.store(false, Ordering::SeqCst);
                 }
                 Err(e) => {
                     respond(&mut stream, 200, PAGE_FAILED).await;

@@ -30,8 +30,9 @@ pub const BULK_CONCURRENCY: usize = 8;
 enum When {
     /// Refresh unless another refresh completed while this caller waited.
     Always { seen_generation: u64 },
-    /// Refresh only if the access token is expired or about to be.
-    IfNeeded,
+    /// Refresh only if the access token is expired or about to be, and nobody refreshed it
+    /// while this caller waited (a fresh token that is short-lived is still the freshest).
+    IfNeeded { seen_generation: u64 },
     /// Refresh only if automatic refresh is due (see [`expiry::auto_refresh_at`]).
     IfDue,
 }
@@ -102,7 +103,8 @@ impl Deck {
                     )));
                 }
             } else {
-                account = self.refresh_locked(&account.id, When::IfNeeded).await?;
+                let when = When::IfNeeded { seen_generation: account.generation };
+                account = self.refresh_locked(&account.id, when).await?;
             }
         }
         Ok(self.tokens(&account).await?.access_token)
@@ -112,11 +114,13 @@ impl Deck {
         let _lock = self.lock(id).await?;
         let mut account = self.accounts.get(id)?;
         match when {
-            When::Always { seen_generation } if account.generation != seen_generation => {
+            When::Always { seen_generation } | When::IfNeeded { seen_generation }
+                if account.generation != seen_generation =>
+            {
                 tracing::debug!(id, "another refresh finished while waiting; using its result");
                 return Ok(account);
             }
-            When::IfNeeded if !expiry::needs_refresh(account.expires_at, Utc::now()) => {
+            When::IfNeeded { .. } if !expiry::needs_refresh(account.expires_at, Utc::now()) => {
                 return Ok(account);
             }
             When::IfDue
