@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 
 import {
   DEEP_LINK, TEST_REDIRECT, accounts, addProvider, cli, completeLogin, fails, killAll, loginResult, newHome, ok, paramOf,
-  retarget, startLogin, startProvider, withParams,
+  reliability, retarget, startLogin, startProvider, withParams,
 } from './harness.mjs';
 
 let op; // behind the proxy: token requests are counted
@@ -38,7 +38,7 @@ async function pendingLogin({ login = 'alice', provider = 'local', extra = [], i
  * Feeds `url` to `authdeck callback` and checks that it was refused without effect: one
  * sentence, no account, no token request, the sign-in still pending.
  */
-async function refused(home, url, { started, message, counted = [op] } = {}) {
+async function refused(home, url, { started, message, counted = [op], report } = {}) {
   const accountsBefore = await accounts(home);
   const pendingBefore = pendingFiles(home);
   for (const o of counted) o.proxy.resetCounts();
@@ -49,7 +49,25 @@ async function refused(home, url, { started, message, counted = [op] } = {}) {
   assert.deepEqual(await accounts(home), accountsBefore, 'accounts unchanged');
   assert.deepEqual(pendingFiles(home), pendingBefore, 'pending sign-ins unchanged');
   if (started) assert.equal(started.proc.exitCode, null, 'the waiting login is still waiting');
+  if (report) {
+    reliability({
+      area: 'Hostile or broken sign-in answers',
+      name: report,
+      sees: r.stderr,
+      asserts: 'exit 1, one sentence; no token request; accounts and pending sign-ins unchanged'
+        + (started ? '; the waiting login keeps waiting and the genuine answer still completes it' : ''),
+      test: `tests/cli/callbacks.test.mjs: ${testName}`,
+    });
+  }
   return r;
+}
+
+let testName = '';
+function named(name, fn) {
+  test(name, async (t) => {
+    testName = name;
+    await fn(t);
+  });
 }
 
 /** The genuine answer still completes the sign-in. */
@@ -63,31 +81,31 @@ async function completes(home, started, genuine, user = 'alice') {
 
 // ------------------------------------------------------------------ tests
 
-test('unknown state', async () => {
+named('unknown state', async () => {
   const { home, started, genuine } = await pendingLogin();
-  await refused(home, withParams(genuine, { state: 'x'.repeat(43) }), { started, message: /sign-in in progress|start/i });
+  await refused(home, withParams(genuine, { state: 'x'.repeat(43) }), { started, message: /sign-in in progress|start/i, report: 'Unknown state' });
   await refused(home, withParams(genuine, { state: '' }), { started });
   await refused(home, withParams(genuine, { state: null }), { started });
   await completes(home, started, genuine);
 });
 
-test('replay after success: refused, and the code is not exchanged again', async () => {
+named('replay after success: refused, and the code is not exchanged again', async () => {
   const { home, started, genuine } = await pendingLogin();
   const id = await completes(home, started, genuine);
-  const r = await refused(home, genuine, { message: /already used/i });
+  const r = await refused(home, genuine, { message: /already used/i, report: 'Replay of an answer that already succeeded' });
   assert.ok(!r.stderr.includes(paramOf(genuine, 'code')));
   // A second exchange of the code would make the provider revoke the grant.
   await ok(['refresh', id], { home });
 });
 
-test('missing code, empty code', async () => {
+named('missing code, empty code', async () => {
   const { home, started, genuine } = await pendingLogin();
-  await refused(home, withParams(genuine, { code: null }), { started, message: /code/i });
+  await refused(home, withParams(genuine, { code: null }), { started, message: /code/i, report: 'Missing code' });
   await refused(home, withParams(genuine, { code: '' }), { started });
   await completes(home, started, genuine);
 });
 
-test('access_denied from the real provider consumes the sign-in; the waiting login fails plainly', async () => {
+named('access_denied from the real provider consumes the sign-in; the waiting login fails plainly', async () => {
   const { home, started } = await pendingLogin();
   const denied = await completeLogin(started.url, { deny: true });
   assert.equal(paramOf(denied, 'error'), 'access_denied');
@@ -104,11 +122,18 @@ test('access_denied from the real provider consumes the sign-in; the waiting log
   assert.equal(op.proxy.counts()['/token'], undefined);
   assert.deepEqual(await accounts(home), []);
   assert.ok(!pendingFiles(home).some((f) => f.endsWith('.json')), 'no sign-in pending any more');
+  reliability({
+    area: 'Hostile or broken sign-in answers',
+    name: 'error=access_denied (the user cancelled at the provider)',
+    sees: r.stderr,
+    asserts: 'exit 1, one sentence; the sign-in is consumed and the waiting login ends with the same plain message; no token request, no account',
+    test: `tests/cli/callbacks.test.mjs: ${testName}`,
+  });
   // The same answer again is now "already used".
   await refused(home, denied, { message: /already used/i });
 });
 
-test('access_denied pasted on standard input ends the login', async () => {
+named('access_denied pasted on standard input ends the login', async () => {
   const home = newHome();
   await addProvider(home, 'local', op.issuer);
   const started = await startLogin(home, 'local', { stdinPipe: true });
@@ -120,18 +145,18 @@ test('access_denied pasted on standard input ends the login', async () => {
   assert.deepEqual(await accounts(home), []);
 });
 
-test('mismatched or missing iss', async () => {
+named('mismatched or missing iss', async () => {
   const { home, started, genuine } = await pendingLogin();
-  await refused(home, withParams(genuine, { iss: 'https://evil.example' }), { started, message: /provider/i });
+  await refused(home, withParams(genuine, { iss: 'https://evil.example' }), { started, message: /provider/i, report: 'Mismatched iss (RFC 9207)' });
   await refused(home, withParams(genuine, { iss: op2.issuer }), { started });
   await refused(home, withParams(genuine, { iss: `${op.issuer}/other` }), { started });
-  await refused(home, withParams(genuine, { iss: null }), { started }); // the provider advertises iss
+  await refused(home, withParams(genuine, { iss: null }), { started, report: 'Missing iss from a provider that advertises it' }); // the provider advertises iss
   // A forged "denied" answer (right state, wrong iss) must not cancel the sign-in either.
   await refused(home, withParams(genuine, { code: null, error: 'access_denied', iss: 'https://evil.example' }), { started });
   await completes(home, started, genuine);
 });
 
-test('another provider error (server_error with an HTML description) consumes the sign-in; plain message', async () => {
+named('another provider error (server_error with an HTML description) consumes the sign-in; plain message', async () => {
   const { home, started, genuine } = await pendingLogin();
   const answer = withParams(genuine, {
     code: null, error: 'server_error', error_description: '<script>alert(1)</script>\nPlease <b>retry</b>',
@@ -146,7 +171,7 @@ test('another provider error (server_error with an HTML description) consumes th
   await refused(home, genuine, { message: /already used/i });
 });
 
-test('an answer for provider B delivered to provider A\'s redirect (and back) is refused', async () => {
+named('an answer for provider B delivered to provider A\'s redirect (and back) is refused', async () => {
   const home = newHome();
   await addProvider(home, 'deep', op.issuer);
   await addProvider(home, 'test', op.issuer, ['--redirect-uri', TEST_REDIRECT]);
@@ -155,7 +180,7 @@ test('an answer for provider B delivered to provider A\'s redirect (and back) is
   const genuineA = await completeLogin(a.url, { login: 'alice' });
   const genuineB = await completeLogin(b.url, { login: 'bob' });
   assert.ok(genuineA.startsWith(`${DEEP_LINK}?`) && genuineB.startsWith(`${TEST_REDIRECT}?`));
-  await refused(home, retarget(genuineB, DEEP_LINK), { started: a, message: /address/i });
+  await refused(home, retarget(genuineB, DEEP_LINK), { started: a, message: /address/i, report: "Provider B's answer delivered to provider A's redirect" });
   await refused(home, retarget(genuineA, TEST_REDIRECT), { started: b });
   await refused(home, retarget(genuineA, 'evil.app:/oauth/callback'), { started: a });
   await refused(home, retarget(genuineA, 'dev.authdeck.app:/oauth/other'), { started: a });
@@ -165,7 +190,7 @@ test('an answer for provider B delivered to provider A\'s redirect (and back) is
   await completes(home, b, genuineB, 'bob');
 });
 
-test('same redirect, two issuers: a tampered iss or a swapped state is refused', async () => {
+named('same redirect, two issuers: a tampered iss or a swapped state is refused', async () => {
   const home = newHome();
   await addProvider(home, 'one', op.issuer);
   await addProvider(home, 'two', op2.issuer);
@@ -175,7 +200,7 @@ test('same redirect, two issuers: a tampered iss or a swapped state is refused',
   const genuineTwo = await completeLogin(two.url, { login: 'bob' });
   const counted = [op, op2];
   // Provider two's answer (its code and iss) carrying sign-in one's state.
-  await refused(home, withParams(genuineTwo, { state: paramOf(genuineOne, 'state') }), { started: one, counted });
+  await refused(home, withParams(genuineTwo, { state: paramOf(genuineOne, 'state') }), { started: one, counted, report: "Provider A's answer carrying provider B's state" });
   // Sign-in two's state with provider one's iss and code.
   await refused(home, withParams(genuineOne, { state: paramOf(genuineTwo, 'state') }), { started: two, counted });
   // Provider one's answer claiming to come from provider two.
@@ -185,27 +210,27 @@ test('same redirect, two issuers: a tampered iss or a swapped state is refused',
   assert.equal((await accounts(home)).length, 2);
 });
 
-test('a loopback sign-in answered at another port or path is refused', async () => {
+named('a loopback sign-in answered at another port or path is refused', async () => {
   const home = newHome();
   await addProvider(home, 'loop', op.issuer, ['--loopback']);
   const started = await startLogin(home, 'loop');
   const genuine = await completeLogin(started.url, { login: 'alice' });
   const port = Number(new URL(genuine).port);
   await refused(home, genuine.replace(`:${port}/`, `:${port === 65535 ? port - 1 : port + 1}/`), { started });
-  await refused(home, genuine.replace('/callback?', '/callback2?'), { started });
+  await refused(home, genuine.replace('/callback?', '/callback2?'), { started, report: 'Loopback answer at the wrong path or port' });
   await refused(home, retarget(genuine, DEEP_LINK), { started });
   // The genuine answer through `authdeck callback` (not the listener) also completes it.
   await completes(home, started, genuine);
 });
 
-test('an oversized answer (> 8 KiB) is refused', async () => {
+named('an oversized answer (> 8 KiB) is refused', async () => {
   const { home, started, genuine } = await pendingLogin();
-  const r = await refused(home, `${genuine}&pad=${'x'.repeat(9000)}`, { started, message: /long/i });
+  const r = await refused(home, `${genuine}&pad=${'x'.repeat(9000)}`, { started, message: /long/i, report: 'Oversized answer (> 8 KiB)' });
   assert.ok(r.stderr.length < 400);
   await completes(home, started, genuine);
 });
 
-test('malformed answers', async () => {
+named('malformed answers', async () => {
   const { home, started, genuine } = await pendingLogin();
   const state = paramOf(genuine, 'state');
   const code = paramOf(genuine, 'code');
@@ -222,24 +247,25 @@ test('malformed answers', async () => {
     `${genuine}&iss=${encodeURIComponent(op.issuer)}`, // duplicated iss
     genuine.replace('?', '#'), // answer in the fragment
   ];
-  for (const url of bad) {
-    const r = await refused(home, url, { started });
+  for (const [i, url] of bad.entries()) {
+    const report = { 0: 'Malformed address', 5: 'Duplicated state or code parameter' }[i];
+    const r = await refused(home, url, { started, report });
     assert.ok(!r.stderr.includes(code), `the message does not echo the code (${JSON.stringify(url.slice(0, 40))})`);
   }
   await completes(home, started, genuine);
 });
 
-test('a deep link with no sign-in pending changes nothing', async () => {
+named('a deep link with no sign-in pending changes nothing', async () => {
   const home = newHome();
   await addProvider(home, 'local', op.issuer);
   const iss = encodeURIComponent(op.issuer);
-  await refused(home, `${DEEP_LINK}?code=abcdefghijklmnopqrstuvwxyz&state=${'s'.repeat(43)}&iss=${iss}`, { message: /sign-in in progress|start/i });
+  await refused(home, `${DEEP_LINK}?code=abcdefghijklmnopqrstuvwxyz&state=${'s'.repeat(43)}&iss=${iss}`, { message: /sign-in in progress|start/i, report: 'A deep link while no sign-in is pending' });
   await refused(home, `${DEEP_LINK}?error=access_denied&state=${'s'.repeat(43)}&iss=${iss}`);
   assert.deepEqual(pendingFiles(home), []);
   assert.deepEqual(await accounts(home), []);
 });
 
-test('an expired pending sign-in is refused without being consumed', async () => {
+named('an expired pending sign-in is refused without being consumed', async () => {
   const { home, started, genuine } = await pendingLogin();
   const files = pendingFiles(home).filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 1, `one pending sign-in: ${files}`);
@@ -251,13 +277,13 @@ test('an expired pending sign-in is refused without being consumed', async () =>
   const expiresIn = Date.parse(pending.expires_at) - Date.now();
   assert.ok(expiresIn > 9 * 60_000 && expiresIn <= 10 * 60_000, `pending sign-ins expire after 10 minutes (${expiresIn} ms)`);
   fs.writeFileSync(file, JSON.stringify({ ...pending, expires_at: new Date(Date.now() - 1000).toISOString() }));
-  await refused(home, genuine, { started, message: /expired/i });
+  await refused(home, genuine, { started, message: /expired/i, report: 'Expired pending sign-in (over 10 minutes)' });
   // Restore it: the refusal changed nothing, so the genuine answer still works.
   fs.writeFileSync(file, original);
   await completes(home, started, genuine);
 });
 
-test('two processes deliver the same genuine answer at once: exactly one wins, one code exchange', async () => {
+named('two processes deliver the same genuine answer at once: exactly one wins, one code exchange', async () => {
   const { home, started, genuine } = await pendingLogin();
   op.proxy.resetCounts();
   const results = await Promise.all([1, 2, 3].map(() => cli(['callback', genuine], { home })));

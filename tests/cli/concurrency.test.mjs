@@ -7,8 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { spawn } from 'node:child_process';
+
 import {
-  account, addProvider, cli, connect, killAll, newHome, ok, startProvider,
+  BIN, account, accounts, addProvider, cli, connect, killAll, newHome, ok, startProvider,
 } from './harness.mjs';
 
 const N = 20;
@@ -106,4 +108,50 @@ test(`concurrent \`refresh\` and \`token\` on several accounts at once`, async (
     assert.equal((await account(home, id)).status, 'valid');
     await ok(['refresh', id], { home });
   }
+});
+
+// A process can die at any moment (killed, power cut, crash). Whatever the moment, the account
+// metadata must parse and the keychain must hold one complete token set from one answer (it is
+// one keychain entry, written before the metadata). Killed after the provider rotated the
+// refresh token but before the keychain write, the account keeps its old set, which the
+// provider now refuses: it becomes "needs_reconnect", consistently, and signing in again fixes it.
+test('refresh processes killed at random moments: metadata always parses, tokens stay one consistent set', async () => {
+  const home = newHome();
+  await addProvider(home, 'local', op.issuer);
+  const id = await connect(home, 'local', op, { login: 'kim' });
+  const issuedAccessTokens = () => new Set(
+    op.proxy.secretDetails().filter((d) => d.kind === 'access_token').map((d) => d.value),
+  );
+  let reconnects = 0;
+  for (let round = 0; round < 12; round += 1) {
+    const child = spawn(BIN, ['refresh', id], { env: { ...process.env, AUTHDECK_HOME: home }, stdio: 'ignore' });
+    const delay = 2 + Math.floor(Math.random() * 40);
+    await new Promise((resolve) => { setTimeout(resolve, delay); });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => { child.once('exit', resolve); });
+
+    const list = await accounts(home); // fails the test if accounts --json does not parse
+    const a = list.find((x) => x.id === id);
+    assert.ok(a, `round ${round}: the account is still listed`);
+    const inspect = await ok(['inspect', id, '--json'], { home });
+    JSON.parse(inspect.stdout); // the keychain entry parses as a complete token set
+    if (a.status === 'needs_reconnect') {
+      reconnects += 1;
+      assert.equal(await connect(home, 'local', op, { login: 'kim' }), id);
+      continue;
+    }
+    const token = (await ok(['token', id], { home })).stdout.trim();
+    assert.ok(issuedAccessTokens().has(token), `round ${round}: the stored access token is one the provider issued`);
+    const after = await cli(['refresh', id], { home });
+    if (after.code !== 0) {
+      // Killed after the rotation reached the provider: the old set is consistent but refused.
+      assert.match(after.stderr, /connect the account again/i, after.stderr);
+      assert.equal((await account(home, id)).status, 'needs_reconnect');
+      reconnects += 1;
+      assert.equal(await connect(home, 'local', op, { login: 'kim' }), id);
+    }
+  }
+  const leftovers = fs.readdirSync(path.join(home, 'accounts')).filter((f) => !f.endsWith('.json'));
+  assert.ok(leftovers.every((f) => f.startsWith('.') && f.endsWith('.tmp')), `only temp files may remain: ${leftovers}`);
+  assert.ok(reconnects < 12, 'most kills leave a usable account');
 });

@@ -2,6 +2,7 @@
 // output of login / accounts / token / inspect, refresh, logout, errors.
 
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { after, before, test } from 'node:test';
 
 import {
@@ -191,6 +192,10 @@ test('login: the callback URL pasted on standard input (a bad line first is refu
   assert.equal((await account(home, id)).subject, 'stdin-user');
 });
 
+function externalAddresses() {
+  return Object.values(os.networkInterfaces()).flat().filter((i) => i && !i.internal).map((i) => i.address);
+}
+
 test('login: the loopback listener (404 elsewhere, refusal for forgeries, static page, then closed)', async () => {
   const home = newHome();
   await addProvider(home, 'loop', op.issuer, ['--loopback']);
@@ -201,6 +206,10 @@ test('login: the loopback listener (404 elsewhere, refusal for forgeries, static
   const port = Number(redirect.port);
   assert.ok(port > 0);
   assert.ok(await portOpen(port), 'listener is up while the sign-in waits');
+  // Bound to 127.0.0.1 itself: not to other loopback addresses, IPv6 or other interfaces.
+  for (const host of ['127.0.0.2', '::1', ...externalAddresses()]) {
+    assert.equal(await portOpen(port, host), false, `not reachable at ${host}`);
+  }
 
   const callback = await completeLogin(login.url, { login: 'loopy' });
   assert.ok(callback.startsWith(`http://127.0.0.1:${port}/callback?`), callback);

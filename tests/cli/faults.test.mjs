@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 
 import {
   SecretCollector, account, accounts, addProvider, assertOneSentence, cli, completeLogin, connect, fails, killAll,
-  newHome, ok,
+  newHome, ok, reliability,
   startLogin, startProvider,
 } from './harness.mjs';
 
@@ -106,6 +106,13 @@ for (const fault of FAULTS) {
     const healed = await account(home, alice);
     assert.equal(healed.status, 'valid');
     assert.equal(healed.last_error, null, 'a successful refresh clears the last error');
+    reliability({
+      area: 'Provider faults during refresh',
+      name: fault.name,
+      sees: r.stderr,
+      asserts: `exit 1, one sentence, no secret; ${fault.reached === 1 ? 'exactly 1 token request (no retry)' : 'no request reached the provider'}; stored tokens intact and usable; status stays valid`,
+      test: `tests/cli/faults.test.mjs: refresh on ${fault.name}`,
+    });
   });
 }
 
@@ -141,6 +148,13 @@ test('invalid_grant: needs_reconnect, "connect again", no further requests; sign
   assert.equal(fixed.status, 'valid');
   await ok(['refresh', bob], { home, env: ENV });
   await ok(['token', bob], { home, env: ENV });
+  reliability({
+    area: 'Provider faults during refresh',
+    name: 'invalid_grant (the provider ended the grant)',
+    sees: r.stderr,
+    asserts: 'exit 1, one sentence; status needs_reconnect (only this account); no further token requests; signing in again restores the same account',
+    test: 'tests/cli/faults.test.mjs: invalid_grant: needs_reconnect',
+  });
 });
 
 test('a grant revoked at the provider (real invalid_grant) -> needs_reconnect', async () => {

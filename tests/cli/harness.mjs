@@ -294,9 +294,9 @@ export async function waitFor(fn, { timeoutMs = 10_000, intervalMs = 50, what = 
 }
 
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
-export function portOpen(port) {
+export function portOpen(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     socket.once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => resolve(false));
   });
@@ -388,4 +388,16 @@ export function filesUnder(dir) {
     else if (entry.isFile()) out.push({ path: p, content: fs.readFileSync(p).toString('latin1') });
   }
   return out;
+}
+
+/**
+ * Records one row of docs/reliability.md: a fault or attack, what the user saw (the exact
+ * message of this run), and what the test asserted. Written only when
+ * AUTHDECK_RELIABILITY_OUT names a file (scripts/test.sh sets it); see tests/reliability/.
+ */
+export function reliability({ area, name, sees, asserts, test }) {
+  const out = process.env.AUTHDECK_RELIABILITY_OUT;
+  if (!out) return;
+  const row = { area, name, sees: sees.trim(), asserts, test };
+  fs.appendFileSync(out, `${JSON.stringify(row)}\n`);
 }

@@ -78,9 +78,7 @@ pub enum RemoteError {
     Timeout { host: String },
     #[error("The connection to {host} broke before it answered. Nothing was changed; try again.")]
     Interrupted { host: String },
-    #[error(
-        "{host} had a problem (HTTP {status}). Nothing was changed; try again in a few minutes."
-    )]
+    #[error("{}", unavailable(.host, *.status))]
     Unavailable { host: String, status: u16 },
     #[error("{host} sent {what} instead of the expected answer. Nothing was changed.")]
     Unreadable { host: String, what: &'static str },
@@ -91,6 +89,18 @@ pub enum RemoteError {
     ClientRejected { host: String, code: String },
     #[error("{host} refused the request: {description}")]
     Refused { host: String, description: String },
+}
+
+fn unavailable(host: &str, status: u16) -> String {
+    match status {
+        429 => format!(
+            "{host} is receiving too many requests (HTTP 429). Nothing was changed; try again in a \
+             few minutes."
+        ),
+        _ => format!(
+            "{host} had a problem (HTTP {status}). Nothing was changed; try again in a few minutes."
+        ),
+    }
 }
 
 /// Why a sign-in answer (the callback URL) was not accepted or did not lead to an account.
@@ -172,8 +182,16 @@ pub(crate) fn tidy_remote_text(text: &str) -> String {
     // window as if it were ours.
     let mut plain = String::with_capacity(text.len());
     let mut in_tag = false;
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            // Terminal escape sequences (ESC [ ... final byte) are dropped whole.
+            '\u{1b}' => {
+                if chars.next_if_eq(&'[').is_some() {
+                    while chars.next_if(|c| !('@'..='~').contains(c)).is_some() {}
+                    chars.next();
+                }
+            }
             '<' => in_tag = true,
             '>' if in_tag => {
                 in_tag = false;
@@ -203,7 +221,7 @@ mod tests {
 
     #[test]
     fn remote_text_is_one_short_line_without_markup() {
-        assert_eq!(tidy_remote_text("bad\nthing\u{1b}[31m"), "bad thing [31m.");
+        assert_eq!(tidy_remote_text("bad\nthing\u{1b}[31m red\u{1b}[0m"), "bad thing red.");
         assert_eq!(
             tidy_remote_text("<html><body><h1>Bad</h1> gateway</body></html>"),
             "Bad gateway."
