@@ -17,6 +17,8 @@ npm run --prefix ui lint --silent
 step "UI unit tests and build"
 npm run --prefix ui test --silent
 npm run --prefix ui build --silent
+# The bundle is built; cargo embeds it as is.
+export AUTHDECK_SKIP_UI_BUILD=1
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -28,6 +30,9 @@ step "provider fixture self-test"
 node tests/provider/selftest.mjs
 
 step "CLI acceptance (real provider, real keychain)"
+# The tests record each fault and attack for docs/reliability.md (checked below).
+export AUTHDECK_RELIABILITY_OUT
+AUTHDECK_RELIABILITY_OUT="$(mktemp)"
 tests/session.sh tests/cli/run.sh
 
 if [ -z "${AUTHDECK_SKIP_E2E:-}" ]; then
