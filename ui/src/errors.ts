@@ -1,0 +1,50 @@
+/**
+ * The one error shape the UI handles: what Rust sends as `IpcError {kind, message}`, or a
+ * plain-words stand-in for anything else that went wrong on the way (a broken bridge, a
+ * programming error). Kept free of any Tauri import so tests can use it as is.
+ */
+
+export type FailureKind = 'needs_reconnect' | 'keychain_unavailable' | 'invalid_callback' | 'other';
+
+const KINDS: readonly FailureKind[] = [
+  'needs_reconnect',
+  'keychain_unavailable',
+  'invalid_callback',
+  'other',
+];
+
+export class IpcFailure extends Error {
+  readonly kind: FailureKind;
+
+  constructor(kind: FailureKind, message: string) {
+    super(message);
+    this.name = 'IpcFailure';
+    this.kind = kind;
+  }
+}
+
+export const FALLBACK_MESSAGE = 'Something went wrong inside AuthDeck. Try again in a moment.';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Turns anything thrown or rejected into an {@link IpcFailure} with a plain message. */
+export function toFailure(error: unknown): IpcFailure {
+  if (error instanceof IpcFailure) return error;
+  if (isRecord(error) && typeof error.message === 'string' && error.message.trim() !== '') {
+    const kind =
+      typeof error.kind === 'string' && (KINDS as readonly string[]).includes(error.kind)
+        ? (error.kind as FailureKind)
+        : 'other';
+    // An `Error` thrown by the bridge itself is technical; IpcError messages are plain.
+    if (error instanceof Error) return new IpcFailure('other', FALLBACK_MESSAGE);
+    return new IpcFailure(kind, error.message);
+  }
+  // The bridge rejects with a bare string for its own refusals (e.g. a missing permission):
+  // keep it for support staff, after a plain sentence.
+  if (typeof error === 'string' && error.trim() !== '') {
+    return new IpcFailure('other', `${FALLBACK_MESSAGE} (${error.trim()})`);
+  }
+  return new IpcFailure('other', FALLBACK_MESSAGE);
+}

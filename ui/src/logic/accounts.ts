@@ -1,0 +1,144 @@
+/** Account status, ordering, filtering and wording. Pure: `now` is passed in (ms). */
+import type { AccountView, ActivityEntry, Status, TokenShape } from '../ipc';
+import { durationWords, parseTime, relativeTime, secondsUntil } from './time';
+
+/** Less than this much time left counts as "expiring" (mirrors the Rust rule). */
+export const EXPIRING_WITHIN_MS = 5 * 60 * 1000;
+
+/**
+ * The status of an account at `now`, by the same rules as the Rust core, so a badge flips
+ * live without asking Rust: the provider-ended sign-in comes from Rust, the rest from time.
+ */
+export function statusAt(account: Pick<AccountView, 'status' | 'expires_at'>, now: number): Status {
+  if (account.status === 'needs_reconnect') return 'needs_reconnect';
+  const at = parseTime(account.expires_at);
+  if (at === null) return 'valid';
+  if (at <= now) return 'expired';
+  if (at - now < EXPIRING_WITHIN_MS) return 'expiring';
+  return 'valid';
+}
+
+/** The badge: "Connected", "Expires in 4 min", "Expired", "Reconnect needed". */
+export function statusWords(account: Pick<AccountView, 'status' | 'expires_at'>, now: number): string {
+  const status = statusAt(account, now);
+  switch (status) {
+    case 'needs_reconnect':
+      return 'Reconnect needed';
+    case 'expired':
+      return 'Expired';
+    case 'expiring': {
+      const at = parseTime(account.expires_at) ?? now;
+      return `Expires in ${durationWords(secondsUntil(at, now))}`;
+    }
+    case 'valid':
+      return 'Connected';
+  }
+}
+
+/** Who an account is, in the row: the email, else the display name. */
+export function whoIs(account: Pick<AccountView, 'email' | 'display_name'>): string {
+  const email = account.email?.trim();
+  return email !== undefined && email !== '' ? email : account.display_name;
+}
+
+const RANK: Record<Status, number> = { needs_reconnect: 0, expired: 1, expiring: 1, valid: 1 };
+
+/**
+ * Most urgent first: sign-ins that need reconnecting, then the soonest expiry (expired ones
+ * first), then unknown expiry; ties by name. Returns a new array.
+ */
+export function sortByUrgency(accounts: readonly AccountView[], now: number): AccountView[] {
+  return [...accounts].sort((a, b) => {
+    const rank = RANK[statusAt(a, now)] - RANK[statusAt(b, now)];
+    if (rank !== 0) return rank;
+    const ea = parseTime(a.expires_at) ?? Number.POSITIVE_INFINITY;
+    const eb = parseTime(b.expires_at) ?? Number.POSITIVE_INFINITY;
+    if (ea !== eb) return ea < eb ? -1 : 1;
+    return whoIs(a).localeCompare(whoIs(b)) || a.id.localeCompare(b.id);
+  });
+}
+
+/** The filter box appears once there are more than this many accounts. */
+export const FILTER_THRESHOLD = 5;
+
+/**
+ * Accounts matching every word of `query` in their email, name or provider (case-insensitive).
+ * An empty query matches everything.
+ */
+export function filterAccounts(accounts: readonly AccountView[], query: string): AccountView[] {
+  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return [...accounts];
+  return accounts.filter((a) => {
+    const haystack = [a.email ?? '', a.display_name, a.provider_label, a.provider]
+      .join('\n')
+      .toLowerCase();
+    return words.every((w) => haystack.includes(w));
+  });
+}
+
+/** How many accounts need someone to act (reconnect, or expired without a way back). */
+export function attentionCount(accounts: readonly AccountView[], now: number): number {
+  return accounts.filter((a) => {
+    const s = statusAt(a, now);
+    return s === 'needs_reconnect' || (s === 'expired' && !a.has_refresh_token);
+  }).length;
+}
+
+/** The small text under the Auto-refresh switch. */
+export function autoRefreshHint(account: AccountView, now: number): string {
+  if (!account.auto_refresh) return 'Off';
+  if (statusAt(account, now) === 'needs_reconnect') return 'Paused until you reconnect';
+  if (!account.has_refresh_token) return 'Not possible: no refresh token';
+  const at = parseTime(account.auto_refresh_at);
+  if (at !== null) return at <= now ? 'Due now' : `Next ${relativeTime(at, now)}`;
+  if (parseTime(account.expires_at) === null) return 'On (expiry unknown)';
+  return 'On';
+}
+
+/** An activity entry in plain words. */
+export function activityWords(entry: Pick<ActivityEntry, 'kind' | 'detail'>): string {
+  const detail = entry.detail?.trim() ?? '';
+  const withDetail = (label: string, sep = ' — ') => {
+    if (detail === '') return label;
+    // Details like "Connected again" already say it all.
+    if (detail.toLowerCase().startsWith(label.toLowerCase())) return detail;
+    return `${label}${sep}${detail}`;
+  };
+  switch (entry.kind) {
+    case 'connected':
+      return withDetail('Connected');
+    case 'refreshed':
+      return withDetail('Refreshed');
+    case 'refresh_failed':
+      return withDetail('Refresh failed', ': ');
+    case 'needs_reconnect':
+      return withDetail('Sign-in ended, reconnect needed', ': ');
+    case 'copied':
+      return withDetail('Token copied');
+    case 'revealed':
+      return withDetail('Token revealed');
+    case 'auto_refresh_on':
+      return withDetail('Auto-refresh turned on');
+    case 'auto_refresh_off':
+      return withDetail('Auto-refresh turned off');
+    case 'disconnected':
+      return withDetail('Disconnected');
+    case 'revoke_failed':
+      return withDetail('Sign-out at the provider failed', ': ');
+    default: {
+      // A kind added on the Rust side after this UI was built.
+      const kind: string = entry.kind;
+      return withDetail(kind.replace(/_/g, ' '));
+    }
+  }
+}
+
+/** One line about a token's shape, never its value. */
+export function tokenShapeWords(shape: TokenShape): string {
+  const chars = `${shape.length} character${shape.length === 1 ? '' : 's'}`;
+  if (shape.format === 'jwt') return `JSON Web Token (${chars})`;
+  return `Opaque token (${chars}) — its contents can only be read by the provider`;
+}
+
+/** Claims that hold Unix times, shown with a readable date next to the JSON. */
+export const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time', 'updated_at'] as const;

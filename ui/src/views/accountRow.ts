@@ -1,0 +1,178 @@
+/** One account in the list: who, provider, status, live countdown, scopes and actions. */
+import { button, h, setAttr, setText, uid } from '../dom';
+import { icons, providerIcon } from '../icons';
+import type { AccountView } from '../ipc';
+import { statusAt, statusWords, whoIs } from '../logic/accounts';
+import { countdownText, absoluteTime, parseTime } from '../logic/time';
+import { AutoRefreshSwitch } from './autoRefreshSwitch';
+
+export interface RowActions {
+  refresh: (account: AccountView, button: HTMLButtonElement) => void;
+  copy: (account: AccountView, button: HTMLButtonElement) => void;
+  details: (account: AccountView) => void;
+  disconnect: (account: AccountView) => void;
+  reconnect: (account: AccountView) => void;
+  setAutoRefresh: (id: string, on: boolean) => Promise<void>;
+}
+
+export class AccountRow {
+  readonly element: HTMLLIElement;
+  account: AccountView;
+  private readonly icon: HTMLElement;
+  private readonly name: HTMLElement;
+  private readonly provider: HTMLElement;
+  private readonly scopes: HTMLElement;
+  private readonly badge: HTMLElement;
+  private readonly countdown: HTMLElement;
+  private readonly progress: HTMLElement;
+  private readonly refreshButton: HTMLButtonElement;
+  private readonly reconnectButton: HTMLButtonElement;
+  private readonly actionButtons: HTMLButtonElement[];
+  private readonly autoRefresh: AutoRefreshSwitch;
+  private refreshing = false;
+  private busy = false;
+  private iconKey = '';
+
+  constructor(account: AccountView, actions: RowActions, now: number) {
+    this.account = account;
+    const nameId = uid('acct-name');
+    this.icon = h('span', { class: 'account-icon' });
+    this.name = h('h3', { id: nameId, class: 'account-name' });
+    this.provider = h('span', { class: 'account-provider' });
+    this.scopes = h('ul', { class: 'scopes', 'aria-label': 'Scopes' });
+    this.badge = h('span', { class: 'badge', 'data-testid': 'status' });
+    this.countdown = h('span', { class: 'countdown', 'data-testid': 'countdown' });
+    this.progress = h('span', { class: 'row-progress', 'data-testid': 'refresh-progress' }, [
+      icons.spinner(),
+      h('span', {}, 'Refreshing…'),
+    ]);
+    this.progress.hidden = true;
+    this.autoRefresh = new AutoRefreshSwitch(account, actions.setAutoRefresh);
+
+    this.reconnectButton = button('Reconnect', () => { actions.reconnect(this.account); }, {
+      variant: 'primary',
+      size: 'sm',
+      icon: icons.reconnect(),
+    });
+    this.refreshButton = button(
+      'Refresh',
+      () => { actions.refresh(this.account, this.refreshButton); },
+      { size: 'sm', icon: icons.refresh() },
+    );
+    const copyButton = button('Copy token', (e) => { actions.copy(this.account, e.currentTarget as HTMLButtonElement); }, {
+      size: 'sm',
+      icon: icons.copy(),
+    });
+    const detailsButton = button('Details', () => { actions.details(this.account); }, {
+      size: 'sm',
+      icon: icons.details(),
+    });
+    const disconnectButton = button('Disconnect', () => { actions.disconnect(this.account); }, {
+      variant: 'danger-ghost',
+      size: 'sm',
+      icon: icons.disconnect(),
+    });
+    this.actionButtons = [this.reconnectButton, this.refreshButton, copyButton, detailsButton, disconnectButton];
+
+    this.element = h(
+      'li',
+      { class: 'account', 'data-account-id': account.id, 'aria-labelledby': nameId },
+      [
+        h('div', { class: 'account-head' }, [
+          this.icon,
+          h('div', { class: 'account-who' }, [
+            this.name,
+            h('div', { class: 'account-meta' }, [this.provider, this.scopes]),
+          ]),
+          this.badge,
+        ]),
+        h('div', { class: 'account-bottom' }, [
+          h('div', { class: 'account-facts' }, [
+            h('p', { class: 'account-expiry' }, [icons.clock(), this.countdown, this.progress]),
+            this.autoRefresh.element,
+          ]),
+          h('div', { class: 'account-actions', role: 'group', 'aria-label': 'Actions' }, this.actionButtons),
+        ]),
+      ],
+    );
+    this.update(account, now);
+  }
+
+  update(account: AccountView, now: number): void {
+    this.account = account;
+    setAttr(this.element, 'data-account-id', account.id);
+    const key = `${account.preset ?? ''}|${account.provider_label}`;
+    if (key !== this.iconKey) {
+      this.iconKey = key;
+      this.icon.replaceChildren(providerIcon(account.preset, account.provider_label));
+    }
+    setText(this.name, whoIs(account));
+    setText(this.provider, account.provider_label);
+    const scopeText = account.scopes.join(' ');
+    if (this.scopes.dataset.value !== scopeText) {
+      this.scopes.dataset.value = scopeText;
+      this.scopes.replaceChildren(
+        ...(account.scopes.length === 0
+          ? [h('li', { class: 'scope scope-none' }, 'No scopes reported')]
+          : account.scopes.map((s) => h('li', { class: 'scope', title: s }, s))),
+      );
+    }
+    this.autoRefresh.update(account, now);
+    this.tick(now);
+  }
+
+  tick(now: number): void {
+    const status = statusAt(this.account, now);
+    setText(this.badge, statusWords(this.account, now));
+    setAttr(this.badge, 'data-status', status);
+    setAttr(this.element, 'data-status', status);
+    setText(this.countdown, status === 'needs_reconnect' ? 'Sign-in ended' : countdownText(this.account.expires_at, now));
+    const at = parseTime(this.account.expires_at);
+    setAttr(this.countdown, 'title', at === null ? 'The provider did not say when this sign-in expires' : absoluteTime(at));
+    this.reconnectButton.hidden = status !== 'needs_reconnect';
+    this.autoRefresh.tick(now);
+  }
+
+  setRefreshing(on: boolean): void {
+    if (this.refreshing === on) return;
+    this.refreshing = on;
+    this.progress.hidden = !on;
+    this.refreshButton.disabled = on || this.busy;
+    this.element.classList.toggle('is-refreshing', on);
+    this.syncBusy();
+  }
+
+  get isRefreshing(): boolean {
+    return this.refreshing;
+  }
+
+  /** Everything disabled while the account is being disconnected. */
+  setBusy(on: boolean): void {
+    this.busy = on;
+    for (const b of this.actionButtons) b.disabled = on || (b === this.refreshButton && this.refreshing);
+    this.syncBusy();
+  }
+
+  private syncBusy(): void {
+    setAttr(this.element, 'aria-busy', this.refreshing || this.busy ? 'true' : null);
+  }
+
+  highlight(): void {
+    this.element.classList.remove('is-new');
+    // Restart the animation.
+    this.element.getBoundingClientRect();
+    this.element.classList.add('is-new');
+    setTimeout(() => {
+      this.element.classList.remove('is-new');
+    }, 4000);
+  }
+
+  /** Where keyboard focus goes when returning to this row. */
+  focusTarget(): HTMLButtonElement {
+    return this.reconnectButton.hidden ? this.refreshButton : this.reconnectButton;
+  }
+
+  get refreshControl(): HTMLButtonElement {
+    return this.refreshButton;
+  }
+}

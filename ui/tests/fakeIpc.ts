@@ -1,0 +1,194 @@
+/**
+ * A stand-in for src/ipc.ts: every command is a vi.fn with a sensible default, and every
+ * event can be fired by the test. Use with
+ *   vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
+ */
+import { vi } from 'vitest';
+import { IpcFailure, toFailure } from '../src/errors';
+import type {
+  AccountDetails,
+  AccountView,
+  AppStatus,
+  CallbackHandled,
+  ClipboardCleared,
+  CopyReceipt,
+  DisconnectReport,
+  LoginFinished,
+  LoginStarted,
+  PresetView,
+  ProviderInput,
+  ProviderView,
+  RefreshState,
+} from '../src/ipc';
+
+function emitter<T>() {
+  const handlers = new Set<(payload: T) => void>();
+  return {
+    on(cb: (payload: T) => void) {
+      handlers.add(cb);
+      return () => {
+        handlers.delete(cb);
+      };
+    },
+    emit(payload: T) {
+      for (const h of [...handlers]) h(payload);
+    },
+    get listeners() {
+      return handlers.size;
+    },
+  };
+}
+
+export const fire = {
+  accountsChanged: emitter<undefined>(),
+  callbackHandled: emitter<CallbackHandled>(),
+  clipboardCleared: emitter<ClipboardCleared>(),
+  loginFinished: emitter<LoginFinished>(),
+  refreshState: emitter<RefreshState>(),
+};
+
+export const ipc = {
+  IpcFailure,
+  toFailure,
+  listAccounts: vi.fn<() => Promise<AccountView[]>>(),
+  accountDetails: vi.fn<(id: string) => Promise<AccountDetails>>(),
+  refreshAccount: vi.fn<(id: string) => Promise<AccountView | null>>(),
+  setAutoRefresh: vi.fn<(id: string, on: boolean) => Promise<AccountView>>(),
+  disconnectAccount: vi.fn<(id: string) => Promise<DisconnectReport>>(),
+  appStatus: vi.fn<() => Promise<AppStatus>>(),
+  exportDiagnostics: vi.fn<() => Promise<string>>(),
+  uiReady: vi.fn<() => Promise<void>>(),
+  listProviders: vi.fn<() => Promise<ProviderView[]>>(),
+  listPresets: vi.fn<() => Promise<PresetView[]>>(),
+  addProvider: vi.fn<(input: ProviderInput, secret: string | null) => Promise<ProviderView>>(),
+  removeProvider: vi.fn<(name: string) => Promise<null>>(),
+  startLogin: vi.fn<(provider: string) => Promise<LoginStarted>>(),
+  reconnectAccount: vi.fn<(id: string) => Promise<LoginStarted>>(),
+  cancelLogin: vi.fn<(handle: string) => Promise<null>>(),
+  submitCallback: vi.fn<(url: string) => Promise<AccountView>>(),
+  copyToken: vi.fn<(id: string) => Promise<CopyReceipt>>(),
+  revealToken: vi.fn<(id: string) => Promise<string>>(),
+  onAccountsChanged: (cb: () => void) => fire.accountsChanged.on(() => { cb(); }),
+  onCallbackHandled: (cb: (p: CallbackHandled) => void) => fire.callbackHandled.on(cb),
+  onClipboardCleared: (cb: (p: ClipboardCleared) => void) => fire.clipboardCleared.on(cb),
+  onLoginFinished: (cb: (p: LoginFinished) => void) => fire.loginFinished.on(cb),
+  onRefreshState: (cb: (p: RefreshState) => void) => fire.refreshState.on(cb),
+};
+
+export const NOW = Date.parse('2026-11-25T12:00:00Z');
+
+export function iso(offsetSeconds: number, base = NOW): string {
+  return new Date(base + offsetSeconds * 1000).toISOString();
+}
+
+let n = 0;
+export function account(overrides: Partial<AccountView> = {}): AccountView {
+  n += 1;
+  const email = overrides.email === undefined ? `user${n}@example.com` : overrides.email;
+  return {
+    id: `acct-${n}`,
+    provider: 'google',
+    provider_label: 'Google',
+    preset: 'google',
+    subject: `sub-${n}`,
+    email,
+    display_name: email ?? `User ${n}`,
+    scopes: ['openid', 'email', 'profile'],
+    status: 'valid',
+    expires_at: iso(3600),
+    issued_at: iso(-60),
+    has_refresh_token: true,
+    last_refreshed_at: null,
+    last_error: null,
+    auto_refresh: true,
+    auto_refresh_at: iso(3300),
+    ...overrides,
+  };
+}
+
+export const PRESETS: PresetView[] = [
+  { id: 'google', label: 'Google', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'microsoft', label: 'Microsoft', needs_issuer: false, default_scopes: ['openid', 'email', 'profile', 'offline_access'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'github', label: 'GitHub', needs_issuer: false, default_scopes: ['read:user', 'user:email'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'gitlab', label: 'GitLab', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
+  { id: 'oidc', label: 'OpenID Connect', needs_issuer: true, default_scopes: ['openid', 'email', 'profile', 'offline_access'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
+];
+
+export const DEMO_PROVIDER: ProviderView = {
+  name: 'demo',
+  label: 'Local demo provider',
+  preset: null,
+  issuer: 'http://127.0.0.1:4000',
+  authorization_endpoint: null,
+  client_id: 'authdeck',
+  scopes: ['openid', 'email', 'profile', 'offline_access'],
+  redirect_uri: 'dev.authdeck.app:/oauth/callback',
+};
+
+export function started(handle = 'h-1', browserError: string | null = null): LoginStarted {
+  return {
+    ticket: {
+      handle,
+      authorization_url: 'http://127.0.0.1:4000/auth?client_id=authdeck&state=abc',
+      redirect_uri: 'dev.authdeck.app:/oauth/callback',
+      expires_at: iso(600),
+    },
+    browser_error: browserError,
+  };
+}
+
+export function details(a: AccountView, overrides: Partial<AccountDetails['inspection']> = {}): AccountDetails {
+  return {
+    inspection: {
+      account: a,
+      token_type: 'Bearer',
+      issued_at: a.issued_at,
+      expires_at: a.expires_at,
+      expires_in_seconds: 3600,
+      scopes: a.scopes,
+      has_refresh_token: a.has_refresh_token,
+      access_token: {
+        format: 'jwt',
+        length: 812,
+        header: { alg: 'RS256', typ: 'at+jwt', kid: 'key-1' },
+        claims: { sub: a.subject, aud: 'authdeck', exp: Math.floor(NOW / 1000) + 3600, scope: 'openid email' },
+      },
+      id_token: { format: 'opaque', length: 43, header: null, claims: null },
+      last_refreshed_at: null,
+      last_error: null,
+      last_error_at: null,
+      connected_at: iso(-86_400),
+      endpoints: {
+        issuer: 'https://accounts.google.com',
+        authorization_endpoint: 'https://accounts.google.com/o/oauth2/v2/auth',
+        token_endpoint: 'https://oauth2.googleapis.com/token',
+        revocation_endpoint: 'https://oauth2.googleapis.com/revoke',
+        userinfo_endpoint: null,
+        jwks_uri: 'https://www.googleapis.com/oauth2/v3/certs',
+        client_id: 'client-123.apps.googleusercontent.com',
+      },
+      ...overrides,
+    },
+    activity: [
+      { at: iso(-30), kind: 'refreshed', detail: null },
+      { at: iso(-3600), kind: 'refresh_failed', detail: 'accounts.google.com did not answer in time.' },
+      { at: iso(-86_400), kind: 'connected', detail: null },
+    ],
+  };
+}
+
+/** Default answers: an empty list, a working keychain. */
+export function resetIpc(): void {
+  for (const value of Object.values(ipc)) {
+    if (typeof value === 'function' && 'mockReset' in value) {
+      (value as { mockReset: () => void }).mockReset();
+    }
+  }
+  ipc.listAccounts.mockResolvedValue([]);
+  ipc.appStatus.mockResolvedValue({ version: '0.1.0', data_dir: '/home/alice/.local/share/authdeck', keychain_available: true, keychain_message: null });
+  ipc.uiReady.mockResolvedValue(undefined);
+  ipc.listPresets.mockResolvedValue(PRESETS);
+  ipc.listProviders.mockResolvedValue([DEMO_PROVIDER]);
+  ipc.cancelLogin.mockResolvedValue(null);
+  ipc.exportDiagnostics.mockResolvedValue('/home/alice/Downloads/authdeck-diagnostics-20261125-120000.json');
+}

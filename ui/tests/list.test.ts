@@ -1,0 +1,244 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { getByRole, queryAllByRole, within } from '@testing-library/dom';
+import { account, fire, iso, ipc, resetIpc } from './fakeIpc';
+import { advance, mount, settle, unmount, useClock } from './helpers';
+
+vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
+
+beforeEach(() => {
+  useClock();
+  resetIpc();
+});
+afterEach(() => {
+  unmount();
+  vi.useRealTimers();
+});
+
+const rowOf = (root: HTMLElement, id: string) => root.querySelector<HTMLElement>(`li[data-account-id="${id}"]`)!;
+
+describe('account list', () => {
+  it('shows one row per account: who, provider, status words, countdown, scopes', async () => {
+    const alice = account({ email: 'alice@example.com', expires_at: iso(3552) });
+    const bob = account({ email: null, display_name: 'Bob Builder', provider_label: 'GitLab', preset: 'gitlab', expires_at: null, scopes: ['read_user'] });
+    ipc.listAccounts.mockResolvedValue([alice, bob]);
+    const root = await mount();
+
+    const a = rowOf(root, alice.id);
+    expect(a.textContent).toContain('alice@example.com');
+    expect(a.textContent).toContain('Google');
+    expect(a.textContent).toContain('openid');
+    const status = a.querySelector('[data-testid="status"]')!;
+    expect(status.textContent).toBe('Connected');
+    expect(status.getAttribute('data-status')).toBe('valid');
+    expect(a.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expires in 59:12');
+
+    const b = rowOf(root, bob.id);
+    expect(b.textContent).toContain('Bob Builder');
+    expect(b.querySelector('[data-testid="status"]')!.textContent).toBe('Connected');
+    expect(b.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expiry unknown');
+  });
+
+  it('rows are list items named by the account, with exactly named action buttons', async () => {
+    const a = account({ email: 'alice@example.com' });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const list = getByRole(root, 'list', { name: 'Accounts' });
+    const item = within(list).getByRole('listitem', { name: 'alice@example.com' });
+    for (const name of ['Refresh', 'Copy token', 'Details', 'Disconnect']) {
+      const btn = within(item).getByRole('button', { name });
+      expect(btn.tagName).toBe('BUTTON');
+      // No aria-label, and the visible text is the name (text-based lookups work too).
+      expect(btn.hasAttribute('aria-label')).toBe(false);
+      expect(btn.textContent).toBe(name);
+    }
+    expect(item.textContent).toContain('alice@example.com');
+    expect(within(item).queryByRole('button', { name: 'Reconnect' })).toBeNull();
+    expect(within(item).getByRole('switch', { name: 'Auto-refresh' })).toBeTruthy();
+  });
+
+  it('adds a Reconnect button for accounts that need it', async () => {
+    const a = account({ status: 'needs_reconnect', expires_at: iso(-600) });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const row = rowOf(root, a.id);
+    expect(within(row).getByRole('button', { name: 'Reconnect' })).toBeTruthy();
+    const status = row.querySelector('[data-testid="status"]')!;
+    expect(status.textContent).toBe('Reconnect needed');
+    expect(status.getAttribute('data-status')).toBe('needs_reconnect');
+  });
+
+  it('countdown ticks every second and the badge flips live', async () => {
+    const a = account({ expires_at: iso(302) });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const row = rowOf(root, a.id);
+    const countdown = row.querySelector('[data-testid="countdown"]')!;
+    const status = row.querySelector('[data-testid="status"]')!;
+    expect(countdown.textContent).toBe('Expires in 5:02');
+    expect(status.textContent).toBe('Connected');
+
+    await advance(1000);
+    expect(countdown.textContent).toBe('Expires in 5:01');
+    await advance(2000);
+    expect(countdown.textContent).toBe('Expires in 4:59');
+    expect(status.textContent).toBe('Expires in 4 min');
+    expect(status.getAttribute('data-status')).toBe('expiring');
+
+    await advance(299_000);
+    expect(status.textContent).toBe('Expired');
+    expect(status.getAttribute('data-status')).toBe('expired');
+    expect(countdown.textContent).toBe('Expired just now');
+    await advance(120_000);
+    expect(countdown.textContent).toBe('Expired 2 min ago');
+    expect(ipc.listAccounts).toHaveBeenCalledTimes(1);
+  });
+
+  it('sorts by urgency', async () => {
+    const later = account({ expires_at: iso(7200) });
+    const unknown = account({ expires_at: null });
+    const expired = account({ expires_at: iso(-60) });
+    const reconnect = account({ status: 'needs_reconnect', expires_at: iso(9000) });
+    const soon = account({ expires_at: iso(120) });
+    ipc.listAccounts.mockResolvedValue([later, unknown, expired, reconnect, soon]);
+    const root = await mount();
+    const ids = [...root.querySelectorAll('li[data-account-id]')].map((li) => li.getAttribute('data-account-id'));
+    expect(ids).toEqual([reconnect.id, expired.id, soon.id, later.id, unknown.id]);
+  });
+
+  it('shows the filter box only with more than five accounts, and filters by email or provider', async () => {
+    const five = Array.from({ length: 5 }, () => account());
+    ipc.listAccounts.mockResolvedValue(five);
+    const root = await mount();
+    expect(queryAllByRole(root, 'searchbox', { name: 'Filter accounts' })).toHaveLength(0);
+
+    const six = [...five, account({ email: 'zed@corp.test', provider: 'entra', provider_label: 'Microsoft', preset: 'microsoft' })];
+    ipc.listAccounts.mockResolvedValue(six);
+    fire.accountsChanged.emit(undefined);
+    await settle();
+    const filter = getByRole(root, 'searchbox', { name: 'Filter accounts' }) as HTMLInputElement;
+
+    const visible = () => [...root.querySelectorAll<HTMLElement>('li[data-account-id]')].filter((li) => !li.hidden).length;
+    filter.value = 'zed@';
+    filter.dispatchEvent(new Event('input'));
+    expect(visible()).toBe(1);
+    filter.value = 'microsoft';
+    filter.dispatchEvent(new Event('input'));
+    expect(visible()).toBe(1);
+    filter.value = 'google';
+    filter.dispatchEvent(new Event('input'));
+    expect(visible()).toBe(5);
+    filter.value = 'nobody';
+    filter.dispatchEvent(new Event('input'));
+    expect(visible()).toBe(0);
+    const noMatch = root.querySelector<HTMLElement>('[data-testid="no-match"]')!;
+    expect(noMatch.hidden).toBe(false);
+    expect(noMatch.textContent).toContain('No accounts match “nobody”');
+    getByRole(noMatch, 'button', { name: 'Clear filter' }).click();
+    expect(visible()).toBe(6);
+  });
+
+  it('empty state explains what to do first, with one Connect account button', async () => {
+    const root = await mount();
+    const empty = root.querySelector<HTMLElement>('[data-testid="empty-state"]')!;
+    expect(empty.hidden).toBe(false);
+    expect(getByRole(root, 'heading', { name: 'Connect your first account' })).toBeTruthy();
+    expect(queryAllByRole(root, 'button', { name: 'Connect account' })).toHaveLength(1);
+    expect(queryAllByRole(root, 'list', { name: 'Accounts' })).toHaveLength(0);
+  });
+
+  it('the header keeps one Connect account button once accounts exist', async () => {
+    ipc.listAccounts.mockResolvedValue([account()]);
+    const root = await mount();
+    expect(queryAllByRole(root, 'button', { name: 'Connect account' })).toHaveLength(1);
+    expect(root.querySelector<HTMLElement>('[data-testid="empty-state"]')!.hidden).toBe(true);
+  });
+
+  it('calls uiReady once, after the first list is on screen', async () => {
+    let resolve: (v: never[]) => void = () => undefined;
+    ipc.listAccounts.mockReturnValueOnce(new Promise((r) => { resolve = r; }));
+    const root = await mount();
+    expect(ipc.uiReady).not.toHaveBeenCalled();
+    resolve([]);
+    await settle();
+    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
+    expect(root.querySelector<HTMLElement>('[data-testid="empty-state"]')!.hidden).toBe(false);
+    fire.accountsChanged.emit(undefined);
+    await settle();
+    expect(ipc.listAccounts).toHaveBeenCalledTimes(2);
+    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
+  });
+
+  it('calls uiReady even when the first load fails, and offers Try again', async () => {
+    ipc.listAccounts.mockRejectedValueOnce(new ipc.IpcFailure('other', 'AuthDeck could not read accounts.json.'));
+    const root = await mount();
+    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
+    const error = root.querySelector<HTMLElement>('[data-testid="load-error"]')!;
+    expect(error.textContent).toContain('AuthDeck could not read accounts.json.');
+    getByRole(error, 'button', { name: 'Try again' }).click();
+    await settle();
+    expect(error.hidden).toBe(true);
+  });
+
+  it('refetches on accountsChanged and when the window regains focus, keeping rows in place', async () => {
+    const a = account({ email: 'alice@example.com', expires_at: iso(600) });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const before = rowOf(root, a.id);
+    ipc.listAccounts.mockResolvedValue([{ ...a, expires_at: iso(3600) }]);
+    fire.accountsChanged.emit(undefined);
+    await settle();
+    expect(rowOf(root, a.id)).toBe(before);
+    expect(before.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expires in 1:00:00');
+
+    await advance(2000);
+    ipc.listAccounts.mockResolvedValue([]);
+    window.dispatchEvent(new Event('focus'));
+    await settle();
+    expect(ipc.listAccounts).toHaveBeenCalledTimes(3);
+    expect(root.querySelector('li[data-account-id]')).toBeNull();
+    expect(root.querySelector<HTMLElement>('[data-testid="empty-state"]')!.hidden).toBe(false);
+  });
+
+  it('shows when auto-refresh will run and switches it', async () => {
+    const a = account({ auto_refresh: true, auto_refresh_at: iso(3300) });
+    ipc.listAccounts.mockResolvedValue([a]);
+    ipc.setAutoRefresh.mockResolvedValue({ ...a, auto_refresh: false, auto_refresh_at: null });
+    const root = await mount();
+    const row = rowOf(root, a.id);
+    const toggle = within(row).getByRole('switch', { name: 'Auto-refresh' }) as HTMLInputElement;
+    expect(toggle.checked).toBe(true);
+    expect(row.textContent).toContain('Next in 55 min');
+    toggle.click();
+    await settle();
+    expect(ipc.setAutoRefresh).toHaveBeenCalledWith(a.id, false);
+    expect(toggle.checked).toBe(false);
+    expect(row.textContent).toContain('Off');
+  });
+
+  it('puts the switch back when switching fails', async () => {
+    const a = account({ auto_refresh: true });
+    ipc.listAccounts.mockResolvedValue([a]);
+    ipc.setAutoRefresh.mockRejectedValue(new ipc.IpcFailure('other', 'Could not save.'));
+    const root = await mount();
+    const toggle = within(rowOf(root, a.id)).getByRole('switch', { name: 'Auto-refresh' }) as HTMLInputElement;
+    toggle.click();
+    await settle();
+    expect(toggle.checked).toBe(true);
+    expect(root.querySelector('[data-testid="toasts"]')!.textContent).toContain('Could not save.');
+  });
+
+  it('paints the first rows of a thousand accounts at once and builds the rest in batches', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => account({ expires_at: iso(600 + i) }));
+    ipc.listAccounts.mockResolvedValue([...many].reverse());
+    const root = await mount();
+    const first = root.querySelectorAll('li[data-account-id]').length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(1000);
+    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
+    await advance(1000);
+    expect(root.querySelectorAll('li[data-account-id]')).toHaveLength(1000);
+    expect(root.querySelector('[data-testid="summary"]')!.textContent).toBe('1000 accounts');
+    const ids = [...root.querySelectorAll('li[data-account-id]')].map((li) => li.getAttribute('data-account-id'));
+    expect(ids).toEqual(many.map((a) => a.id));
+  }, 30_000);
+});

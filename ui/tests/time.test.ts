@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  absoluteTime,
+  clock,
+  countdownText,
+  durationWords,
+  parseTime,
+  relativeTime,
+  secondsUntil,
+  shortTime,
+  whenText,
+} from '../src/logic/time';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+const at = (s: number) => new Date(NOW + s * 1000).toISOString();
+
+describe('parseTime', () => {
+  it('reads chrono RFC 3339 with nanoseconds', () => {
+    expect(parseTime('2026-11-25T12:00:00.123456789Z')).toBe(NOW + 123);
+  });
+  it('reads offsets and plain seconds', () => {
+    expect(parseTime('2026-11-25T13:00:00+01:00')).toBe(NOW);
+    expect(parseTime('2026-11-25T07:30:00-04:30')).toBe(NOW);
+    expect(parseTime('2026-11-25T12:00:00Z')).toBe(NOW);
+    expect(parseTime('2026-11-25T12:00Z')).toBe(NOW);
+  });
+  it('gives null for missing or unreadable values', () => {
+    expect(parseTime(null)).toBeNull();
+    expect(parseTime(undefined)).toBeNull();
+    expect(parseTime('')).toBeNull();
+    expect(parseTime('soon')).toBeNull();
+  });
+});
+
+describe('durations', () => {
+  it('words like the CLI', () => {
+    expect(durationWords(0)).toBe('0 s');
+    expect(durationWords(59)).toBe('59 s');
+    expect(durationWords(60)).toBe('1 min');
+    expect(durationWords(299)).toBe('4 min');
+    expect(durationWords(3600)).toBe('1 h');
+    expect(durationWords(3900)).toBe('1 h 5 min');
+    expect(durationWords(-7200)).toBe('2 h');
+    expect(durationWords(172_800)).toBe('2 days');
+  });
+  it('clock style', () => {
+    expect(clock(3552)).toBe('59:12');
+    expect(clock(65)).toBe('1:05');
+    expect(clock(3909)).toBe('1:05:09');
+    expect(clock(-3)).toBe('0:00');
+  });
+  it('secondsUntil rounds towards the past', () => {
+    expect(secondsUntil(NOW + 1500, NOW)).toBe(1);
+    expect(secondsUntil(NOW - 1500, NOW)).toBe(-2);
+  });
+});
+
+describe('relativeTime', () => {
+  it('future and past', () => {
+    expect(relativeTime(NOW + 240_000, NOW)).toBe('in 4 min');
+    expect(relativeTime(NOW - 7_200_000, NOW)).toBe('2 h ago');
+    expect(relativeTime(NOW - 130_000, NOW)).toBe('2 min ago');
+    expect(relativeTime(NOW + 3 * 86_400_000, NOW)).toBe('in 3 days');
+  });
+  it('just now around zero', () => {
+    expect(relativeTime(NOW, NOW)).toBe('just now');
+    expect(relativeTime(NOW - 400, NOW)).toBe('just now');
+  });
+});
+
+describe('countdownText', () => {
+  it('counts down in clock style', () => {
+    expect(countdownText(at(3552), NOW)).toBe('Expires in 59:12');
+    expect(countdownText(at(3909), NOW)).toBe('Expires in 1:05:09');
+    expect(countdownText(at(240), NOW)).toBe('Expires in 4:00');
+    expect(countdownText(at(1), NOW)).toBe('Expires in 0:01');
+  });
+  it('switches to days far out', () => {
+    expect(countdownText(at(5 * 86_400), NOW)).toBe('Expires in 5 days');
+  });
+  it('says how long ago it expired', () => {
+    expect(countdownText(at(0), NOW)).toBe('Expired just now');
+    expect(countdownText(at(-12), NOW)).toBe('Expired 12 s ago');
+    expect(countdownText(at(-120), NOW)).toBe('Expired 2 min ago');
+    expect(countdownText(at(-3 * 3600), NOW)).toBe('Expired 3 h ago');
+  });
+  it('unknown expiry', () => {
+    expect(countdownText(null, NOW)).toBe('Expiry unknown');
+  });
+});
+
+describe('absolute times', () => {
+  const opts = { locale: 'en-GB', timeZone: 'UTC' };
+  it('formats in the given locale and zone', () => {
+    expect(absoluteTime(NOW, opts)).toBe('25 Nov 2026, 12:00:00');
+  });
+  it('shortTime omits the date today', () => {
+    expect(shortTime(NOW + 60_000, NOW, opts)).toBe('12:01');
+    expect(shortTime(NOW + 86_400_000, NOW, opts)).toBe('26 Nov, 12:00');
+  });
+  it('whenText combines absolute and relative, with a fallback', () => {
+    expect(whenText(at(240), NOW, 'Unknown', opts)).toBe('25 Nov 2026, 12:04:00 (in 4 min)');
+    expect(whenText(null, NOW, 'Never', opts)).toBe('Never');
+  });
+});
