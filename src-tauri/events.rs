@@ -34,10 +34,13 @@ pub struct CallbackHandled {
     pub error: Option<IpcError>,
 }
 
-/// The copied token was cleared from the clipboard.
+/// The 30 seconds of a copied token are over.
 #[derive(Debug, Clone, Serialize, specta::Type, Event)]
 pub struct ClipboardCleared {
     pub account_id: String,
+    /// True when AuthDeck removed the token; false when the clipboard already held something
+    /// else (the user copied over it).
+    pub cleared: bool,
 }
 
 /// Everything the shell can tell the UI, for hosts that deliver events (see [`crate::shell::Host`]).

@@ -53,6 +53,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             remove_provider,
             start_login,
             reconnect_account,
+            reopen_login,
             cancel_login,
             submit_callback,
             copy_token,

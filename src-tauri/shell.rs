@@ -5,7 +5,7 @@
 //! behind the small [`Host`] trait, so the same code runs under the real Tauri app and in tests
 //! without a window.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -125,6 +125,8 @@ pub struct Inner {
     copied: Mutex<Option<Secret>>,
     recent_links: Mutex<VecDeque<(String, Instant)>>,
     refreshing: Mutex<HashSet<String>>,
+    /// Authorization URLs of sign-ins this window is waiting for (to open them again).
+    waiting: Mutex<HashMap<LoginHandle, String>>,
     /// Wakes the refresh timer when accounts change.
     pub changed: Notify,
 }
@@ -156,6 +158,7 @@ impl Shell {
             copied: Mutex::default(),
             recent_links: Mutex::default(),
             refreshing: Mutex::default(),
+            waiting: Mutex::default(),
             changed: Notify::new(),
         }))
     }
@@ -316,8 +319,13 @@ impl Shell {
         });
         let shell = self.clone();
         let (handle, expires_at) = (ticket.handle.clone(), ticket.expires_at);
+        self.waiting
+            .lock()
+            .expect("waiting sign-ins")
+            .insert(handle.clone(), ticket.authorization_url.clone());
         async_runtime::spawn(async move {
             let result = shell.deck.wait_for_login(&handle, expires_at).await;
+            shell.waiting.lock().expect("waiting sign-ins").remove(&handle);
             if let Some((task, answering)) = listener {
                 // Answered through the listener: let it send its page; otherwise stop it.
                 if answering.load(std::sync::atomic::Ordering::SeqCst) {
@@ -336,6 +344,17 @@ impl Shell {
         });
         let browser_error = self.host.open_browser(&ticket.authorization_url).err();
         Ok(LoginStarted { ticket, browser_error })
+    }
+
+    /// Opens the sign-in page of a sign-in this window is waiting for, again.
+    pub fn reopen_login(&self, handle: &LoginHandle) -> IpcResult<()> {
+        let url = self.waiting.lock().expect("waiting sign-ins").get(handle).cloned();
+        let url = url.ok_or_else(|| {
+            IpcError::from(Error::Invalid("That sign-in is no longer waiting.".into()))
+        })?;
+        self.host.open_browser(&url).map_err(|why| {
+            IpcError::other(format!("AuthDeck could not open your browser ({why})."))
+        })
     }
 
     /// "Reconnect": signs in again with the same provider, hinting the same user.
@@ -394,9 +413,8 @@ impl Shell {
         let shell = self.clone();
         async_runtime::spawn(async move {
             tokio::time::sleep(Duration::from_secs(CLIPBOARD_SECONDS)).await;
-            if shell.clear_clipboard_if_holding(&token) {
-                shell.host.emit(AppEvent::ClipboardCleared(ClipboardCleared { account_id }));
-            }
+            let cleared = shell.clear_clipboard_if_holding(&token);
+            shell.host.emit(AppEvent::ClipboardCleared(ClipboardCleared { account_id, cleared }));
         });
         self.accounts_changed();
         Ok(CopyReceipt { clears_in_seconds: CLIPBOARD_SECONDS as u32 })

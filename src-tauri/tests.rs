@@ -115,7 +115,7 @@ fn commands_run_without_a_window() {
 
     // Errors cross as {kind, message}, with a plain sentence.
     let error = invoke(&app, "account_details", json!({ "id": "nobody" })).unwrap_err();
-    assert_eq!(error["kind"], "other");
+    assert_eq!(error["kind"], "not_found");
     assert_eq!(error["message"], "There is no connected account \"nobody\".");
     let error = invoke(
         &app,

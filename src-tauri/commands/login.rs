@@ -49,6 +49,13 @@ pub async fn reconnect_account(shell: State<'_, Shell>, id: String) -> IpcResult
     shell.reconnect(&id).await
 }
 
+/// Opens the sign-in page again in the browser (the user closed it).
+#[tauri::command]
+#[specta::specta]
+pub fn reopen_login(shell: State<'_, Shell>, handle: LoginHandle) -> IpcResult<()> {
+    shell.reopen_login(&handle)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_login(shell: State<'_, Shell>, handle: LoginHandle) -> IpcResult<()> {

@@ -16,6 +16,7 @@ pub const COMMANDS: &[&str] = &[
     "remove_provider",
     "start_login",
     "reconnect_account",
+    "reopen_login",
     "cancel_login",
     "submit_callback",
     "copy_token",

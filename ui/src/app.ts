@@ -175,7 +175,7 @@ class App {
         if (this.details !== null && !this.details.closed) void this.details.reload();
       }),
       ipc.onRefreshState((e) => { this.onRefreshState(e); }),
-      ipc.onClipboardCleared((e) => { this.onClipboardCleared(e.account_id); }),
+      ipc.onClipboardCleared((e) => { this.onClipboardCleared(e.account_id, e.cleared); }),
       ipc.onLoginFinished((e) => { this.onLoginFinished(e); }),
       ipc.onCallbackHandled((e) => { this.onCallbackHandled(e); }),
     );
@@ -441,14 +441,16 @@ class App {
     if (state !== undefined) state.timer = null;
   }
 
-  private onClipboardCleared(id: string): void {
+  private onClipboardCleared(id: string, cleared: boolean): void {
     this.stopCopyTimer(id);
     const state = this.copies.get(id);
     this.copies.delete(id);
+    // Not cleared: something else was copied over the token, which is left alone.
+    const message = cleared ? 'Clipboard cleared' : 'The token is no longer on the clipboard';
     if (state !== undefined && !state.toast.dismissed) {
-      state.toast.update('Clipboard cleared', { tone: 'info', timeout: 4000, srMessage: null });
-    } else {
-      this.toaster.show('Clipboard cleared', { tone: 'info', timeout: 4000 });
+      state.toast.update(message, { tone: 'info', timeout: 4000, srMessage: null });
+    } else if (cleared) {
+      this.toaster.show(message, { tone: 'info', timeout: 4000 });
     }
   }
 

@@ -28,6 +28,8 @@ export const commands = {
 	startLogin: (provider: string) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("start_login", { provider })),
 	/**  Signs in again to an account that needs it, hinting the same user. */
 	reconnectAccount: (id: string) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("reconnect_account", { id })),
+	/**  Opens the sign-in page again in the browser (the user closed it). */
+	reopenLogin: (handle: LoginHandle) => typedError<null, IpcError>(__TAURI_INVOKE("reopen_login", { handle })),
 	cancelLogin: (handle: LoginHandle) => typedError<null, IpcError>(__TAURI_INVOKE("cancel_login", { handle })),
 	/**  Completes a sign-in with the address the browser was sent back to (pasted by the user). */
 	submitCallback: (url: string) => typedError<AccountView, IpcError>(__TAURI_INVOKE("submit_callback", { url })),
@@ -104,9 +106,14 @@ export type CallbackHandled = {
 	error: IpcError | null,
 };
 
-/**  The copied token was cleared from the clipboard. */
+/**  The 30 seconds of a copied token are over. */
 export type ClipboardCleared = {
 	account_id: string,
+	/**
+	 *  True when AuthDeck removed the token; false when the clipboard already held something
+	 *  else (the user copied over it).
+	 */
+	cleared: boolean,
 };
 
 /**  What the Copy action tells the user. */
@@ -150,6 +157,11 @@ export type ErrorKind =
 "keychain_unavailable" | 
 /**  A forged, stale or cancelled sign-in answer: show it, change nothing. */
 "invalid_callback" | 
+/**
+ *  The account or provider no longer exists (removed by the CLI or another window):
+ *  close whatever shows it.
+ */
+"not_found" | 
 /**  Everything else. */
 "other";
 

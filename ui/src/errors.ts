@@ -4,12 +4,13 @@
  * programming error). Kept free of any Tauri import so tests can use it as is.
  */
 
-export type FailureKind = 'needs_reconnect' | 'keychain_unavailable' | 'invalid_callback' | 'other';
+export type FailureKind = 'needs_reconnect' | 'keychain_unavailable' | 'invalid_callback' | 'not_found' | 'other';
 
 const KINDS: readonly FailureKind[] = [
   'needs_reconnect',
   'keychain_unavailable',
   'invalid_callback',
+  'not_found',
   'other',
 ];
 

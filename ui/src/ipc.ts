@@ -94,6 +94,8 @@ export const reconnectAccount = (id: string): Promise<LoginStarted> =>
   unwrap(() => commands.reconnectAccount(id));
 export const cancelLogin = (handle: string): Promise<null> =>
   unwrap(() => commands.cancelLogin(handle));
+export const reopenLogin = (handle: string): Promise<null> =>
+  unwrap(() => commands.reopenLogin(handle));
 export const submitCallback = (url: string): Promise<AccountView> =>
   unwrap(() => commands.submitCallback(url));
 export const copyToken = (id: string): Promise<CopyReceipt> => unwrap(() => commands.copyToken(id));

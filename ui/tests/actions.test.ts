@@ -131,7 +131,7 @@ describe('Copy token', () => {
     expect(toasts(root).textContent).toContain('Copied — clears in 29 s');
     await advance(10_000);
     expect(toasts(root).textContent).toContain('Copied — clears in 19 s');
-    fire.clipboardCleared.emit({ account_id: a.id });
+    fire.clipboardCleared.emit({ account_id: a.id, cleared: true });
     expect(toasts(root).textContent).toContain('Clipboard cleared');
     expect(toasts(root).textContent).not.toContain('Copied');
     await advance(5000);

@@ -136,7 +136,7 @@ describe('Details', () => {
 
   it('an account that went away says so', async () => {
     const { dialog } = await openDetails();
-    ipc.accountDetails.mockRejectedValue(new ipc.IpcFailure('other', 'There is no connected account "acct-1".'));
+    ipc.accountDetails.mockRejectedValue(new ipc.IpcFailure('not_found', 'There is no connected account "acct-1".'));
     fire.accountsChanged.emit(undefined);
     await settle();
     expect(dialog.textContent).toContain('This account is no longer available');

@@ -65,6 +65,7 @@ export const ipc = {
   startLogin: vi.fn<(provider: string) => Promise<LoginStarted>>(),
   reconnectAccount: vi.fn<(id: string) => Promise<LoginStarted>>(),
   cancelLogin: vi.fn<(handle: string) => Promise<null>>(),
+  reopenLogin: vi.fn<(handle: string) => Promise<null>>(),
   submitCallback: vi.fn<(url: string) => Promise<AccountView>>(),
   copyToken: vi.fn<(id: string) => Promise<CopyReceipt>>(),
   revealToken: vi.fn<(id: string) => Promise<string>>(),
@@ -190,5 +191,6 @@ export function resetIpc(): void {
   ipc.listPresets.mockResolvedValue(PRESETS);
   ipc.listProviders.mockResolvedValue([DEMO_PROVIDER]);
   ipc.cancelLogin.mockResolvedValue(null);
+  ipc.reopenLogin.mockResolvedValue(null);
   ipc.exportDiagnostics.mockResolvedValue('/home/alice/Downloads/authdeck-diagnostics-20261125-120000.json');
 }

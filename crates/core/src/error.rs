@@ -142,6 +142,9 @@ pub enum ErrorKind {
     KeychainUnavailable,
     /// A forged, stale or cancelled sign-in answer: show it, change nothing.
     InvalidCallback,
+    /// The account or provider no longer exists (removed by the CLI or another window):
+    /// close whatever shows it.
+    NotFound,
     /// Everything else.
     Other,
 }
@@ -161,6 +164,7 @@ impl Error {
             Error::NeedsReconnect { .. } | Error::SecretsMissing => ErrorKind::NeedsReconnect,
             Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
             Error::Callback(_) => ErrorKind::InvalidCallback,
+            Error::UnknownAccount(_) | Error::UnknownProvider(_) => ErrorKind::NotFound,
             Error::Reported { kind, .. } => *kind,
             _ => ErrorKind::Other,
         }
@@ -243,6 +247,7 @@ mod tests {
             ErrorKind::NeedsReconnect
         );
         assert_eq!(Error::Callback(CallbackError::UnknownState).kind(), ErrorKind::InvalidCallback);
+        assert_eq!(Error::UnknownAccount("x".into()).kind(), ErrorKind::NotFound);
         assert_eq!(Error::Busy.kind(), ErrorKind::Other);
     }
 }

@@ -524,6 +524,11 @@ export class ConnectFlow {
     });
 
     const cancel = button('Cancel', () => { this.dialog.close(); });
+    const reopen = button('Open the sign-in page again', () => {
+      ipc.reopenLogin(started.ticket.handle).catch((err: unknown) => {
+        this.deps.onFailure?.(ipc.toFailure(err));
+      });
+    });
     const waiting = h('div', { class: 'waiting', 'data-testid': 'login-waiting', 'aria-busy': 'true' }, [
       h('div', { class: 'waiting-head' }, [
         h('span', { class: 'waiting-spinner' }, icons.spinner()),
@@ -535,7 +540,7 @@ export class ConnectFlow {
       browserPart,
       h('hr', { class: 'divider' }),
       form,
-      this.footer([h('span', { class: 'spacer' }), cancel]),
+      this.footer([reopen, h('span', { class: 'spacer' }), cancel]),
     ]);
     replaceChildren(this.dialog.body, waiting);
     focus(started.browser_error !== null ? waiting.querySelector<HTMLElement>('.url-field') : input);

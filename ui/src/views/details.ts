@@ -85,7 +85,7 @@ export class DetailsView {
         } catch (error) {
           if (this.dialog.closed) return;
           const failure = ipc.toFailure(error);
-          if (this.details === null || /no connected account/i.test(failure.message)) {
+          if (this.details === null || failure.kind === 'not_found') {
             this.renderGone(failure.message);
           } else {
             this.deps.onFailure(failure, this.account);
