@@ -12,7 +12,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -39,18 +40,21 @@ let browser;
 const children = [];
 const seenByCli = [];
 
-function cli(args, { input } = {}) {
+// Always asynchronous: the provider runs in this process and must keep answering while the
+// CLI waits on it.
+const run = promisify(execFile);
+async function cli(args) {
   try {
-    const stdout = execFileSync(CLI, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const { stdout } = await run(CLI, args, { encoding: 'utf8' });
     seenByCli.push(stdout);
     return stdout;
   } catch (e) {
-    throw new Error(`authdeck ${args.join(' ')} failed (${e.status}): ${e.stderr}`);
+    throw new Error(`authdeck ${args.join(' ')} failed (${e.code}): ${e.stderr}`);
   }
 }
 
-const accounts = () => JSON.parse(cli(['accounts', '--json']));
-const accountByEmail = (email) => accounts().find((a) => a.email === email);
+const accounts = async () => JSON.parse(await cli(['accounts', '--json']));
+const accountByEmail = async (email) => (await accounts()).find((a) => a.email === email);
 
 async function until(what, check, { timeout = 20000, every = 150 } = {}) {
   const deadline = Date.now() + timeout;
@@ -91,13 +95,29 @@ async function connectByCli(provider, login, deliver) {
 }
 
 async function rowOf(email) {
-  const id = accountByEmail(email)?.id;
-  assert.ok(id, `${email} is connected`);
+  const id = await until(`${email} to be connected`, async () => (await accountByEmail(email))?.id);
   const element = await browser.$(`[data-account-id="${id}"]`);
   await element.waitForDisplayed({ timeout: 15000 });
   return element;
 }
-const button = (scope, name) => scope.$(`aria/${name}`);
+/** The displayed element whose accessible name is exactly `name` (hidden duplicates skipped). */
+async function named(scope, name, { timeout = 15000 } = {}) {
+  return until(`"${name}" to be displayed`, async () => {
+    for (const element of await scope.$$(`aria/${name}`)) {
+      if (await element.isDisplayed()) return element;
+    }
+    return false;
+  }, { timeout });
+}
+const button = (scope, name) => named(scope, name);
+
+/** Dismisses every toast, so none covers the buttons of the bottom rows. */
+async function clearToasts() {
+  const toasts = await browser.$('[data-testid="toasts"]');
+  for (const dismiss of await toasts.$$('aria/Dismiss')) {
+    if (await dismiss.isDisplayed()) await dismiss.click();
+  }
+}
 const shot = (name) => browser.saveScreenshot(join(SHOTS, `${name}.png`));
 const clipboard = (target = 'UTF8_STRING') => {
   try {
@@ -111,9 +131,9 @@ before(async () => {
   providers.main = await startProvider({ proxy: true });
   providers.short = await startProvider({ accessTtl: 240 });
   providers.brief = await startProvider({ accessTtl: 2 });
-  cli(['provider', 'add', 'demo', '--issuer', providers.main.issuer, '--client-id', 'authdeck', '--label', 'Local demo provider']);
-  cli(['provider', 'add', 'short', '--issuer', providers.short.issuer, '--client-id', 'authdeck', '--label', 'Short-lived demo']);
-  cli(['provider', 'add', 'brief', '--issuer', providers.brief.issuer, '--client-id', 'authdeck', '--scope', 'openid email profile', '--label', 'Demo without refresh']);
+  await cli(['provider', 'add', 'demo', '--issuer', providers.main.issuer, '--client-id', 'authdeck', '--label', 'Local demo provider']);
+  await cli(['provider', 'add', 'short', '--issuer', providers.short.issuer, '--client-id', 'authdeck', '--label', 'Short-lived demo']);
+  await cli(['provider', 'add', 'brief', '--issuer', providers.brief.issuer, '--client-id', 'authdeck', '--scope', 'openid email profile', '--label', 'Demo without refresh']);
 
   driver = spawn('tauri-driver', ['--port', '4444'], {
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -160,23 +180,18 @@ after(async () => {
 
 test('the window: connect, list, countdown, refresh, copy, details, errors, disconnect', async (t) => {
   await t.test('empty state, first paint marker', async () => {
-    const connect = await browser.$('aria/Connect account');
-    await connect.waitForDisplayed({ timeout: 30000 });
+    await named(browser, 'Connect account', { timeout: 30000 });
     await until('the first-paint marker', () => existsSync(FIRST_PAINT));
     await sleep(300);
     await shot('empty');
   });
 
   await t.test('connect in the window; the answer comes back by a second start of the app', async () => {
-    await (await browser.$('aria/Connect account')).click();
-    const choice = await browser.$('aria/Local demo provider');
-    await choice.waitForDisplayed();
-    await choice.click();
-    const continueButton = await browser.$('aria/Continue');
-    if (await continueButton.isExisting()) await continueButton.click();
+    await (await named(browser, 'Connect account')).click();
+    await (await named(browser, 'Local demo provider')).click();
     await (await browser.$('[data-testid="login-waiting"]')).waitForExist({ timeout: 10000 });
     const alice = await rowOf('alice@example.test');
-    assert.match(await alice.getText(), /alice@example\.test/);
+    assert.match(await alice.getText(), /alice@example\.test/, 'the row shows the email as visible text');
     await (await browser.$('[data-testid="login-waiting"]')).waitForExist({ reverse: true, timeout: 10000 });
     const delivered = readFileSync(BROWSER_LOG, 'utf8').trim().split('\n');
     assert.equal(delivered.length, 1, 'the second instance exited 0 (xdg-open did not retry)');
@@ -197,12 +212,12 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
   });
 
   await t.test('Refresh moves the expiry', async () => {
-    const before = accountByEmail('alice@example.test');
+    const before = await accountByEmail('alice@example.test');
     await sleep(1200);
     const alice = await rowOf('alice@example.test');
     await (await button(alice, 'Refresh')).click();
-    const after = await until('a new expiry', () => {
-      const now = accountByEmail('alice@example.test');
+    const after = await until('a new expiry', async () => {
+      const now = await accountByEmail('alice@example.test');
       return now.expires_at !== before.expires_at && now;
     });
     assert.ok(Date.parse(after.expires_at) > Date.parse(before.expires_at));
@@ -220,7 +235,7 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
     const alice = await rowOf('alice@example.test');
     await (await button(alice, 'Copy token')).click();
     copiedAt = Date.now();
-    const token = cli(['token', 'alice@example.test']).trim();
+    const token = (await cli(['token', 'alice@example.test'])).trim();
     copiedToken = await until('the clipboard to hold the token', () => clipboard() === token && token);
     assert.match(clipboard('TARGETS'), /x-kde-passwordManagerHint/);
     const toasts = await browser.$('[data-testid="toasts"]');
@@ -230,12 +245,12 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
 
   await t.test('more accounts, in every state; one answered by gio open into the running window', async () => {
     await connectByCli('short', 'bob', async (callback) => {
-      execFileSync('gio', ['open', callback], { timeout: 15000 });
+      await run('gio', ['open', callback], { timeout: 15000 });
     });
-    await connectByCli('brief', 'carol', async (callback) => cli(['callback', callback]));
-    await connectByCli('demo', 'dave', async (callback) => cli(['callback', callback]));
+    await connectByCli('brief', 'carol', (callback) => cli(['callback', callback]));
+    await connectByCli('demo', 'dave', (callback) => cli(['callback', callback]));
     await providers.main.proxy.fault({ mode: 'oauth_error', error: 'invalid_grant', times: 1 });
-    assert.throws(() => cli(['refresh', 'dave@example.test']), /connect/i);
+    await assert.rejects(cli(['refresh', 'dave@example.test']), /connect/i);
     await providers.main.proxy.reset();
     const states = await until('every state in the window', async () => {
       const found = {};
@@ -247,22 +262,24 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
     });
     assert.deepEqual(states, { alice: 'valid', bob: 'expiring', carol: 'expired', dave: 'needs_reconnect' });
     const order = await browser.$$('[data-account-id]').map((el) => el.getAttribute('data-account-id'));
-    const ids = ['dave', 'carol', 'bob', 'alice'].map((n) => accountByEmail(`${n}@example.test`).id);
+    const list = await accounts();
+    const ids = ['dave', 'carol', 'bob', 'alice'].map((n) => list.find((a) => a.email === `${n}@example.test`).id);
     assert.deepEqual(order, ids, 'most urgent first');
     const dave = await rowOf('dave@example.test');
     assert.equal(await (await dave.$('[data-testid="status"]')).getText(), 'Reconnect needed');
-    assert.ok(await (await button(dave, 'Reconnect')).isExisting());
+    assert.ok(await (await button(dave, 'Reconnect')).isDisplayed());
     await (await rowOf('bob@example.test')).$('[data-testid="status"]').then(async (s) => {
       assert.match(await s.getText(), /^Expires in \d+ min$/);
     });
+    await clearToasts();
     await shot('accounts');
   });
 
   await t.test('Details shows claims; the token only on Reveal', async () => {
-    const token = cli(['token', 'alice@example.test']).trim();
+    const token = (await cli(['token', 'alice@example.test'])).trim();
+    await clearToasts();
     await (await button(await rowOf('alice@example.test'), 'Details')).click();
-    const reveal = await browser.$('aria/Reveal');
-    await reveal.waitForDisplayed();
+    const reveal = await named(browser, 'Reveal');
     const source = await browser.getPageSource();
     assert.ok(source.includes('alice'), 'claims are shown');
     assert.ok(!source.includes(token), 'no token before Reveal');
@@ -271,7 +288,7 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
     const revealed = await browser.$('[data-testid="revealed-token"]');
     await revealed.waitForDisplayed();
     assert.equal((await revealed.getText()).trim(), token);
-    await (await browser.$('aria/Hide')).click();
+    await (await named(browser, 'Hide')).click();
     await revealed.waitForExist({ reverse: true });
     await browser.keys('Escape');
     await reveal.waitForExist({ reverse: true });
@@ -279,7 +296,7 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
 
   await t.test('a provider failure gives one plain sentence and loses nothing', async () => {
     await providers.main.proxy.fault({ mode: 'status', status: 502, body: 'html', times: 1 });
-    const before = accountByEmail('alice@example.test');
+    const before = await accountByEmail('alice@example.test');
     await (await button(await rowOf('alice@example.test'), 'Refresh')).click();
     const toasts = await browser.$('[data-testid="toasts"]');
     const text = await until('the error toast', async () => {
@@ -288,8 +305,8 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
     });
     assert.doesNotMatch(text, /<html|<body/i);
     await shot('error');
-    assert.equal(accountByEmail('alice@example.test').status, before.status);
-    cli(['refresh', 'alice@example.test']);
+    assert.equal((await accountByEmail('alice@example.test')).status, before.status);
+    await cli(['refresh', 'alice@example.test']);
   });
 
   await t.test('the clipboard is cleared after 30 s', async () => {
@@ -301,14 +318,15 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
   });
 
   await t.test('Disconnect asks, revokes at the provider and removes the row', async () => {
-    const aliceId = accountByEmail('alice@example.test').id;
+    const aliceId = (await accountByEmail('alice@example.test')).id;
     await providers.main.proxy.resetCounts();
+    await clearToasts();
     await (await button(await rowOf('alice@example.test'), 'Disconnect')).click();
     const dialog = await browser.$('dialog[open]');
     await dialog.waitForDisplayed();
-    await (await dialog.$('aria/Disconnect')).click();
+    await (await named(dialog, 'Disconnect')).click();
     await (await browser.$(`[data-account-id="${aliceId}"]`)).waitForExist({ reverse: true, timeout: 15000 });
-    assert.equal(accountByEmail('alice@example.test'), undefined);
+    assert.equal(await accountByEmail('alice@example.test'), undefined);
     const counts = await providers.main.proxy.counts();
     const revocations = Object.entries(counts).filter(([path]) => /revocation|revoke/.test(path));
     assert.equal(revocations.reduce((n, [, c]) => n + c, 0), 1, JSON.stringify(counts));
@@ -327,6 +345,7 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
 });
 
 test('a cold start with the callback URL opens the window and completes a CLI sign-in', async () => {
+  await providers.main.proxy.reset();
   await browser.deleteSession();
   browser = undefined;
   await until('the first window to close', () => {
@@ -341,5 +360,5 @@ test('a cold start with the callback URL opens the window and completes a CLI si
     const app = spawn(APP, [callback], { stdio: 'ignore' });
     children.push(app);
   });
-  assert.equal(accountByEmail('erin@example.test').id, id);
+  assert.equal((await accountByEmail('erin@example.test')).id, id);
 });

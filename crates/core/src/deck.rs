@@ -271,6 +271,7 @@ pub(crate) fn token_error(
     let host = url::Url::parse(&metadata.token_endpoint)
         .map(|u| crate::http::host_of(&u))
         .unwrap_or_else(|_| provider_label.to_string());
+    let remote = |error: RemoteError| Error::Remote(error.named(provider_label));
     match error {
         RequestTokenError::ServerResponse(answer) => match answer.error() {
             BasicErrorResponseType::InvalidGrant if grant == Grant::Refresh => {
@@ -290,12 +291,12 @@ pub(crate) fn token_error(
                     .filter(|d| !d.trim().is_empty())
                     .map(|d| tidy_remote_text(d))
                     .unwrap_or_else(|| format!("{}.", other.as_ref()));
-                RemoteError::Refused { host, description: text }.into()
+                remote(RemoteError::Refused { host, description: text })
             }
         },
-        RequestTokenError::Request(remote) => remote.into(),
+        RequestTokenError::Request(error) => remote(error),
         RequestTokenError::Parse(..) | RequestTokenError::Other(_) => {
-            RemoteError::Unreadable { host, what: "an answer AuthDeck could not read" }.into()
+            remote(RemoteError::Unreadable { host, what: "an answer AuthDeck could not read" })
         }
     }
 }

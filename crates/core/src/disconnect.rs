@@ -60,7 +60,10 @@ impl Deck {
                     }
                     Err(e) => Err(e),
                 };
-                match outcome {
+                match outcome.map_err(|e| match e {
+                    Error::Remote(remote) => Error::Remote(remote.named(label)),
+                    other => other,
+                }) {
                     Ok(()) => {
                         revoked = true;
                         None

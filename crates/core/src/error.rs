@@ -91,6 +91,33 @@ pub enum RemoteError {
     Refused { host: String, description: String },
 }
 
+impl RemoteError {
+    /// Names the provider as people know it, keeping the host for support staff:
+    /// "Google (oauth2.googleapis.com) had a problem…".
+    pub fn named(self, label: &str) -> Self {
+        let name = |host: String| {
+            if label.is_empty() || host == label { host } else { format!("{label} ({host})") }
+        };
+        match self {
+            RemoteError::Connect { host } => RemoteError::Connect { host: name(host) },
+            RemoteError::Timeout { host } => RemoteError::Timeout { host: name(host) },
+            RemoteError::Interrupted { host } => RemoteError::Interrupted { host: name(host) },
+            RemoteError::Unavailable { host, status } => {
+                RemoteError::Unavailable { host: name(host), status }
+            }
+            RemoteError::Unreadable { host, what } => {
+                RemoteError::Unreadable { host: name(host), what }
+            }
+            RemoteError::ClientRejected { host, code } => {
+                RemoteError::ClientRejected { host: name(host), code }
+            }
+            RemoteError::Refused { host, description } => {
+                RemoteError::Refused { host: name(host), description }
+            }
+        }
+    }
+}
+
 fn unavailable(host: &str, status: u16) -> String {
     match status {
         429 => format!(
@@ -236,6 +263,18 @@ mod tests {
         );
         assert_eq!(tidy_remote_text("a > b"), "a b.");
         assert_eq!(tidy_remote_text("<br>"), "");
+    }
+
+    #[test]
+    fn remote_errors_name_the_provider_and_the_host() {
+        let error = RemoteError::Unavailable { host: "oauth2.googleapis.com".into(), status: 502 };
+        assert_eq!(
+            error.named("Google").to_string(),
+            "Google (oauth2.googleapis.com) had a problem (HTTP 502). Nothing was changed; try \
+             again in a few minutes."
+        );
+        let error = RemoteError::Timeout { host: "id.example".into() };
+        assert!(error.named("").to_string().starts_with("id.example did not"));
         let long = "x".repeat(500);
         assert_eq!(tidy_remote_text(&long).chars().count(), 201);
     }
