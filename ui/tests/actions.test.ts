@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getByRole, within } from '@testing-library/dom';
 import type { AccountView, CopyReceipt, DisconnectReport } from '../src/ipc';
-import { account, fire, iso, ipc, resetIpc } from './fakeIpc';
-import { advance, mount, settle, unmount, useClock } from './helpers';
+import { account, fire, iso, ipc } from './fakeIpc';
+import { advance, mount, settle, useAppHarness } from './helpers';
 
 vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
 
-beforeEach(() => {
-  useClock();
-  resetIpc();
-});
-afterEach(() => {
-  unmount();
-  vi.useRealTimers();
-});
+useAppHarness();
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

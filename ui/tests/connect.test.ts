@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getByLabelText, getByRole, queryByRole, within } from '@testing-library/dom';
-import { account, DEMO_PROVIDER, fire, ipc, resetIpc, started } from './fakeIpc';
-import { mount, settle, unmount, useClock } from './helpers';
+import { account, DEMO_PROVIDER, fire, ipc, started } from './fakeIpc';
+import { mount, settle, useAppHarness } from './helpers';
 
 vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
 
-beforeEach(() => {
-  useClock();
-  resetIpc();
-});
-afterEach(() => {
-  unmount();
-  vi.useRealTimers();
-});
+useAppHarness();
 
 const dialog = () => document.querySelector<HTMLDialogElement>('[data-testid="connect-dialog"]');
 const toasts = () => document.querySelector<HTMLElement>('[data-testid="toasts"]')!;

@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getByRole, queryByRole, within } from '@testing-library/dom';
-import { account, details, fire, iso, ipc, resetIpc } from './fakeIpc';
-import { mount, settle, unmount, useClock } from './helpers';
+import { account, details, fire, iso, ipc } from './fakeIpc';
+import { mount, settle, useAppHarness } from './helpers';
 
 vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXZhbHVl';
 
-beforeEach(() => {
-  useClock();
-  resetIpc();
-});
-afterEach(() => {
-  unmount();
-  vi.useRealTimers();
-});
+useAppHarness();
 
 async function openDetails(overrides = {}) {
   const a = account({ email: 'alice@example.com', ...overrides });

@@ -1,6 +1,6 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { startApp, type AppHandle } from '../src/app';
-import { NOW } from './fakeIpc';
+import { NOW, resetIpc } from './fakeIpc';
 
 /** Lets pending promise callbacks run (several hops: IPC → view → DOM). */
 export async function settle(): Promise<void> {
@@ -33,4 +33,19 @@ export function useClock(): void {
 export async function advance(ms: number): Promise<void> {
   await vi.advanceTimersByTimeAsync(ms);
   await settle();
+}
+
+/**
+ * The per-test setup of every test that mounts the app: a fixed clock, a fresh fake IPC, and
+ * afterwards an unmounted app and real timers.
+ */
+export function useAppHarness(): void {
+  beforeEach(() => {
+    useClock();
+    resetIpc();
+  });
+  afterEach(() => {
+    unmount();
+    vi.useRealTimers();
+  });
 }

@@ -1,10 +1,10 @@
 /** CSP and secrecy rules that the whole UI must keep. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getByRole, within } from '@testing-library/dom';
-import { account, details, ipc, iso, resetIpc } from './fakeIpc';
-import { mount, settle, unmount, useClock } from './helpers';
+import { account, details, ipc, iso } from './fakeIpc';
+import { mount, settle, useAppHarness } from './helpers';
 
 vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
 
@@ -56,14 +56,7 @@ describe('source hygiene', () => {
 });
 
 describe('rendered page', () => {
-  beforeEach(() => {
-    useClock();
-    resetIpc();
-  });
-  afterEach(() => {
-    unmount();
-    vi.useRealTimers();
-  });
+  useAppHarness();
 
   it('has no style attributes and no token value, in every view', async () => {
     const TOKEN = 'secret-token-value-123';

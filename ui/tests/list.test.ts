@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getByRole, queryAllByRole, within } from '@testing-library/dom';
-import { account, fire, iso, ipc, resetIpc } from './fakeIpc';
-import { advance, mount, settle, unmount, useClock } from './helpers';
+import { account, fire, iso, ipc } from './fakeIpc';
+import { advance, mount, settle, useAppHarness } from './helpers';
 
 vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
 
-beforeEach(() => {
-  useClock();
-  resetIpc();
-});
-afterEach(() => {
-  unmount();
-  vi.useRealTimers();
-});
+useAppHarness();
 
 const rowOf = (root: HTMLElement, id: string) => root.querySelector<HTMLElement>(`li[data-account-id="${id}"]`)!;
 
