@@ -182,7 +182,12 @@ pub fn run() {
                     handle_link(&handle, url.to_string());
                 }
             });
-            // A link that started the app.
+            // A link that started the app: the plugin's view (registered schemes), and the
+            // command line itself (any redirect scheme a provider may be configured with).
+            // The shell handles each link once.
+            for url in app.deep_link().get_current().ok().flatten().unwrap_or_default() {
+                handle_link(app.handle(), url.to_string());
+            }
             let args: Vec<String> = std::env::args().collect();
             if let Some(url) = link_in_args(&args) {
                 handle_link(app.handle(), url);

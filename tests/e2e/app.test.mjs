@@ -362,3 +362,25 @@ test('a cold start with the callback URL opens the window and completes a CLI si
   });
   assert.equal((await accountByEmail('erin@example.test')).id, id);
 });
+
+test('without a session D-Bus the app still starts, and shows the keychain as unavailable', async () => {
+  const marker = join(WORK, 'first-paint-no-dbus');
+  const home = mkdtempSync(join(tmpdir(), 'authdeck-no-dbus-'));
+  const app = spawn(APP, [], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      AUTHDECK_HOME: home,
+      AUTHDECK_FIRST_PAINT_FILE: marker,
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
+    },
+  });
+  children.push(app);
+  let exited = null;
+  app.on('exit', (code) => { exited = code; });
+  await until('the window to paint', () => existsSync(marker) || exited !== null, { timeout: 30000 });
+  assert.equal(exited, null, 'the app is running');
+  await sleep(1500);
+  assert.equal(exited, null, 'the app is still running');
+  app.kill('SIGTERM');
+});

@@ -254,8 +254,11 @@ class App {
   private rendered(): void {
     if (!this.firstRender) return;
     this.firstRender = false;
-    // Start-up benchmark marker: the list (or the empty state) is on screen.
-    void ipc.uiReady().catch(() => undefined);
+    // Start-up benchmark marker: the list (or the empty state) is on screen. The second
+    // animation frame starts after the first one with the list was painted.
+    requestAnimationFrame(() => {
+      requestAnimationFrame(() => { void ipc.uiReady().catch(() => undefined); });
+    });
     this.markReady();
   }
 

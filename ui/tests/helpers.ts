@@ -26,7 +26,7 @@ export function unmount(): void {
 }
 
 export function useClock(): void {
-  vi.useFakeTimers({ now: NOW, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  vi.useFakeTimers({ now: NOW, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'cancelAnimationFrame'] });
 }
 
 /** Advances the fake clock and lets promises settle. */

@@ -153,8 +153,10 @@ describe('account list', () => {
     expect(ipc.uiReady).not.toHaveBeenCalled();
     resolve([]);
     await settle();
-    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
     expect(root.querySelector<HTMLElement>('[data-testid="empty-state"]')!.hidden).toBe(false);
+    expect(ipc.uiReady, 'not before the list was painted').not.toHaveBeenCalled();
+    await advance(50); // two animation frames
+    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
     fire.accountsChanged.emit(undefined);
     await settle();
     expect(ipc.listAccounts).toHaveBeenCalledTimes(2);
@@ -164,6 +166,7 @@ describe('account list', () => {
   it('calls uiReady even when the first load fails, and offers Try again', async () => {
     ipc.listAccounts.mockRejectedValueOnce(new ipc.IpcFailure('other', 'AuthDeck could not read accounts.json.'));
     const root = await mount();
+    await advance(50);
     expect(ipc.uiReady).toHaveBeenCalledTimes(1);
     const error = root.querySelector<HTMLElement>('[data-testid="load-error"]')!;
     expect(error.textContent).toContain('AuthDeck could not read accounts.json.');
@@ -227,8 +230,8 @@ describe('account list', () => {
     const first = root.querySelectorAll('li[data-account-id]').length;
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThan(1000);
-    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
     await advance(1000);
+    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
     expect(root.querySelectorAll('li[data-account-id]')).toHaveLength(1000);
     expect(root.querySelector('[data-testid="summary"]')!.textContent).toBe('1000 accounts');
     const ids = [...root.querySelectorAll('li[data-account-id]')].map((li) => li.getAttribute('data-account-id'));
