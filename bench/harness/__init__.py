@@ -1,0 +1,1 @@
+"""The orchestration of AuthDeck's benchmarks (stdlib only). Entry point: bench/bench.py."""

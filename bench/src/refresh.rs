@@ -1,0 +1,114 @@
+//! The `refresh` benchmark: per-refresh time of each method, in interleaved rounds so that
+//! machine noise hits every method alike, written as JSON for bench/bench.py.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::Res;
+use crate::browser::Browser;
+use crate::costs;
+use crate::methods::{Connected, CoreHttp, Grant, Method, OauthLib, Raw, memory_store, os_store};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The provider's issuer URL.
+    #[arg(long)]
+    issuer: String,
+    /// Unmeasured refreshes per method first (connections, key cache, page cache).
+    #[arg(long, default_value_t = 20)]
+    warmup: usize,
+    /// Rounds; each round runs every method, in a rotating order.
+    #[arg(long, default_value_t = 10)]
+    rounds: usize,
+    /// Refreshes per method per round.
+    #[arg(long, default_value_t = 50)]
+    per_round: usize,
+    /// Python with requests-oauthlib installed (the baseline is skipped without it).
+    #[arg(long)]
+    python: Option<PathBuf>,
+    /// Repetitions of each cost in the breakdown.
+    #[arg(long, default_value_t = 200)]
+    cost_reps: usize,
+    /// Where to write the results (JSON).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// A method with the name the report uses and its samples.
+struct Measured {
+    key: &'static str,
+    label: &'static str,
+    method: Method,
+    samples: Vec<u64>,
+}
+
+async fn methods(args: &Args, browser: &mut Browser) -> Res<Vec<Measured>> {
+    let issuer = args.issuer.as_str();
+    let measured = |key, label, method| Measured { key, label, method, samples: Vec::new() };
+    let mut list = vec![
+        measured("raw", "raw HTTP round trip (reqwest, kept alive)", {
+            Method::Raw(Raw::new(&Grant::new(issuer, "bench-raw", browser).await?)?)
+        }),
+        measured("core_http", "AuthDeck HTTP path only (oauth2 + core Http)", {
+            Method::CoreHttp(Box::new(CoreHttp::new(
+                &Grant::new(issuer, "bench-core-http", browser).await?,
+            )?))
+        }),
+        measured("deck_os", "AuthDeck Deck::refresh, OS keychain", {
+            Method::Deck(Connected::new(issuer, "bench-os", os_store, browser).await?)
+        }),
+        measured("deck_memory", "AuthDeck Deck::refresh, in-memory store", {
+            Method::Deck(Connected::new(issuer, "bench-memory", memory_store, browser).await?)
+        }),
+    ];
+    if let Some(python) = &args.python {
+        let grant = Grant::new(issuer, "bench-oauthlib", browser).await?;
+        let lib = Method::OauthLib(OauthLib::new(python, &grant)?);
+        list.push(measured("oauthlib", "requests-oauthlib OAuth2Session.refresh_token", lib));
+    }
+    Ok(list)
+}
+
+/// The Deck on the OS keychain, whose account the cost breakdown uses.
+fn deck_os(list: &[Measured]) -> Option<&Connected> {
+    list.iter().find_map(|m| match &m.method {
+        Method::Deck(connected) if m.key == "deck_os" => Some(connected),
+        _ => None,
+    })
+}
+
+/// `refresh`.
+pub async fn run(args: Args) -> Res<()> {
+    let mut browser = Browser::start()?;
+    let mut list = methods(&args, &mut browser).await?;
+    drop(browser);
+    for m in &mut list {
+        m.method.batch(args.warmup).await?;
+    }
+    let count = list.len();
+    for round in 0..args.rounds {
+        for k in 0..count {
+            let m = &mut list[(round + k) % count];
+            let samples = m.method.batch(args.per_round).await?;
+            m.samples.extend(samples);
+        }
+    }
+    let costs = match deck_os(&list) {
+        Some(connected) => costs::measure(connected, args.cost_reps).await?,
+        None => json!([]),
+    };
+    let methods: Vec<_> = list
+        .iter()
+        .map(|m| json!({ "key": m.key, "label": m.label, "samples_ns": m.samples }))
+        .collect();
+    let report = json!({
+        "warmup": args.warmup,
+        "rounds": args.rounds,
+        "per_round": args.per_round,
+        "methods": methods,
+        "costs": costs,
+    });
+    std::fs::write(&args.out, serde_json::to_vec_pretty(&report)?)?;
+    Ok(())
+}
