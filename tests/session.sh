@@ -10,12 +10,26 @@ if [ "${AUTHDECK_TEST_SESSION:-}" != 1 ]; then
   exec dbus-run-session -- env AUTHDECK_TEST_SESSION=1 "$0" "$@"
 fi
 
+# Toolchains stay where they are installed; only the desktop session gets a fresh home.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export npm_config_cache="${npm_config_cache:-$HOME/.npm}"
 export HOME
 HOME="$(mktemp -d /tmp/authdeck-session.XXXXXX)"
 export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config" \
   XDG_CACHE_HOME="$HOME/.cache" MESA_SHADER_CACHE_DIR="$HOME/.cache/mesa"
 mkdir -p "$XDG_DATA_HOME/applications" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 export AUTHDECK_HOME="${AUTHDECK_HOME:-$HOME/authdeck}"
+
+# The session's web browser is whatever $BROWSER names (by default the headless test user
+# agent), even where a real browser is installed: xdg-open prefers the registered https handler
+# over $BROWSER, so the handler registered here runs $BROWSER.
+export BROWSER="${BROWSER:-$(cd "$(dirname "$0")" && pwd)/provider/browser}"
+printf '#!/bin/sh\nexec "$BROWSER" "$@"\n' >"$HOME/session-browser"
+chmod +x "$HOME/session-browser"
+printf '[Desktop Entry]\nType=Application\nName=Session browser\nExec=%s %%u\nNoDisplay=true\n' \
+  "$HOME/session-browser" >"$XDG_DATA_HOME/applications/authdeck-session-browser.desktop"
+printf '[Default Applications]\nx-scheme-handler/http=%s\nx-scheme-handler/https=%s\n' \
+  authdeck-session-browser.desktop authdeck-session-browser.desktop >"$XDG_CONFIG_HOME/mimeapps.list"
 
 pids=()
 cleanup() {
