@@ -11,6 +11,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod refresh_timer;
+pub mod rendering;
 pub mod shell;
 pub mod startup;
 pub mod watch;
@@ -161,20 +162,29 @@ pub fn run() {
             let shell = Shell::new(deck, Arc::new(host));
             app.manage(shell.clone());
 
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                .title("AuthDeck")
-                .inner_size(980.0, 700.0)
-                .min_inner_size(640.0, 480.0)
-                // Only the app's own pages: no remote content, no navigation away.
-                .on_navigation(|url| {
-                    matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost")
-                })
-                .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
-                .build()?;
+            let window =
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                    .title("AuthDeck")
+                    .inner_size(980.0, 700.0)
+                    .min_inner_size(640.0, 480.0)
+                    // Only the app's own pages: no remote content, no navigation away.
+                    .on_navigation(|url| {
+                        matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost")
+                    })
+                    .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
+                    .build()?;
+            rendering::tune(&window);
 
+            // Registering runs desktop tools (xdg-mime, update-desktop-database): off the main
+            // thread, so the window paints meanwhile.
             #[cfg(any(target_os = "linux", windows))]
-            if let Err(e) = app.deep_link().register_all() {
-                tracing::warn!(error = %e, "could not register the deep-link scheme");
+            {
+                let handle = app.handle().clone();
+                std::thread::spawn(move || {
+                    if let Err(e) = handle.deep_link().register_all() {
+                        tracing::warn!(error = %e, "could not register the deep-link scheme");
+                    }
+                });
             }
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {

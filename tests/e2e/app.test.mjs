@@ -118,7 +118,18 @@ async function clearToasts() {
     if (await dismiss.isDisplayed()) await dismiss.click();
   }
 }
-const shot = (name) => browser.saveScreenshot(join(SHOTS, `${name}.png`));
+// With no GPU the app turns WebKit's compositing off, and WebKit then answers a screenshot at
+// the window's next paint, which an idle window never makes. A second of invisible animation
+// (a 1 px probe at 1% opacity) gives it one.
+const shot = async (name) => {
+  await browser.execute(() => {
+    const probe = document.createElement('div');
+    probe.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none';
+    document.body.append(probe);
+    probe.animate([{ opacity: 0 }, { opacity: 0.01 }], 1000).finished.then(() => probe.remove());
+  });
+  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
+};
 const clipboard = (target = 'UTF8_STRING') => {
   try {
     return execFileSync('xclip', ['-o', '-selection', 'clipboard', '-t', target], { encoding: 'utf8', timeout: 5000 });

@@ -5,8 +5,9 @@ import type { AccountView } from '../ipc';
 import { attentionCount, filterAccounts, FILTER_THRESHOLD } from '../logic/accounts';
 import { AccountRow, type RowActions } from './accountRow';
 
-/** Rows built before the first paint; the rest follow in batches. */
-const FIRST_BATCH = 80;
+/** Rows built before the first paint (more than fit in a tall window); the rest follow in
+ * batches. */
+const FIRST_BATCH = 8;
 const BATCH = 200;
 
 export class AccountList {
@@ -21,6 +22,25 @@ export class AccountList {
   private accounts: AccountView[] = [];
   private query = '';
   private pending: ReturnType<typeof setTimeout> | null = null;
+  private pendingFrame: number | null = null;
+  /** Rows scrolled out of view: their countdowns are not repainted every second (with a
+   * thousand accounts that would keep the window busy). They catch up when they come into
+   * view. Without IntersectionObserver every row counts as in view. */
+  private readonly offscreen = new WeakSet<Element>();
+  private readonly observer: IntersectionObserver | null =
+    typeof IntersectionObserver === 'undefined'
+      ? null
+      : new IntersectionObserver((entries) => {
+          const now = Date.now();
+          for (const entry of entries) {
+            if (entry.isIntersecting) {
+              this.offscreen.delete(entry.target);
+              this.rowOf(entry.target)?.tick(now);
+            } else {
+              this.offscreen.add(entry.target);
+            }
+          }
+        }, { rootMargin: '200px 0px' });
   /** Called after each background batch (the app re-applies refresh state). */
   onBatch: (() => void) | null = null;
 
@@ -71,11 +91,11 @@ export class AccountList {
    */
   setAccounts(accounts: readonly AccountView[], now: number): void {
     this.accounts = [...accounts];
-    if (this.pending !== null) clearTimeout(this.pending);
-    this.pending = null;
+    this.cancelBatches();
     const ids = new Set(accounts.map((a) => a.id));
     for (const [id, row] of this.rows) {
       if (!ids.has(id)) {
+        this.observer?.unobserve(row.element);
         row.element.remove();
         this.rows.delete(id);
       }
@@ -103,6 +123,7 @@ export class AccountList {
       if (row === undefined) {
         row = new AccountRow(account, this.actions, now);
         this.rows.set(account.id, row);
+        this.observer?.observe(row.element);
       } else {
         row.update(account, now);
       }
@@ -117,17 +138,28 @@ export class AccountList {
     }
     this.applyFilter(now);
     if (end < accounts.length) {
-      this.pending = setTimeout(() => {
-        this.pending = null;
-        this.place(end, BATCH, Date.now());
-        this.onBatch?.();
-      }, 0);
+      // After the next painted frame, so the rows already built show first.
+      const next = () => {
+        this.pendingFrame = null;
+        this.pending = setTimeout(() => {
+          this.pending = null;
+          this.place(end, BATCH, Date.now());
+          this.onBatch?.();
+        }, 0);
+      };
+      if (start === 0 && typeof requestAnimationFrame === 'function') {
+        this.pendingFrame = requestAnimationFrame(() => {
+          this.pendingFrame = requestAnimationFrame(next);
+        });
+      } else {
+        next();
+      }
     }
   }
 
   /** Whether rows are still being built in the background. */
   get building(): boolean {
-    return this.pending !== null;
+    return this.pending !== null || this.pendingFrame !== null;
   }
 
   private applyFilter(now: number): void {
@@ -142,15 +174,27 @@ export class AccountList {
     }
     const q = this.query.trim();
     this.noMatch.hidden = !(q !== '' && visible.size === 0 && this.accounts.length > 0);
-    if (this.pending !== null) this.summary.setAttribute('aria-busy', 'true');
+    if (this.building) this.summary.setAttribute('aria-busy', 'true');
     else this.summary.removeAttribute('aria-busy');
     setText(this.noMatchText, `No accounts match “${q}”.`);
     this.updateSummary(now, visible.size);
   }
 
   destroy(): void {
+    this.cancelBatches();
+    this.observer?.disconnect();
+  }
+
+  private cancelBatches(): void {
     if (this.pending !== null) clearTimeout(this.pending);
+    if (this.pendingFrame !== null) cancelAnimationFrame(this.pendingFrame);
     this.pending = null;
+    this.pendingFrame = null;
+  }
+
+  private rowOf(element: Element): AccountRow | undefined {
+    const id = element instanceof HTMLElement ? element.dataset.accountId : undefined;
+    return id === undefined ? undefined : this.rows.get(id);
   }
 
   private updateSummary(now: number, visible: number): void {
@@ -180,7 +224,7 @@ export class AccountList {
     let hidden = 0;
     for (const row of this.rows.values()) {
       if (row.element.hidden) hidden += 1;
-      else row.tick(now);
+      else if (!this.offscreen.has(row.element)) row.tick(now);
     }
     this.updateSummary(now, this.accounts.length - hidden);
   }
