@@ -163,6 +163,16 @@ impl Shell {
         }))
     }
 
+    /// All accounts, most urgent first; reads the account files on a blocking thread, so the
+    /// main thread (which also paints the window) never waits on the disk.
+    pub async fn accounts(&self) -> IpcResult<Vec<AccountView>> {
+        let deck = self.deck.clone();
+        async_runtime::spawn_blocking(move || deck.accounts(Utc::now()))
+            .await
+            .map_err(|e| IpcError::other(format!("Listing the accounts stopped: {e}")))?
+            .map_err(IpcError::from)
+    }
+
     /// Brings the window to the front.
     pub fn host_focus(&self) {
         self.host.focus_window();

@@ -1,7 +1,6 @@
 //! Listing, refreshing and removing accounts.
 
 use authdeck_core::{AccountView, DisconnectReport};
-use chrono::Utc;
 use tauri::State;
 
 use crate::error::IpcResult;
@@ -10,8 +9,8 @@ use crate::shell::{AccountDetails, AppStatus, Shell};
 /// All accounts, most urgent first. Reads no secret.
 #[tauri::command]
 #[specta::specta]
-pub fn list_accounts(shell: State<'_, Shell>) -> IpcResult<Vec<AccountView>> {
-    Ok(shell.deck.accounts(Utc::now())?)
+pub async fn list_accounts(shell: State<'_, Shell>) -> IpcResult<Vec<AccountView>> {
+    shell.accounts().await
 }
 
 /// Status, scopes, decoded claims, endpoints and history of one account. No token values.
