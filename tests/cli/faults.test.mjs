@@ -37,9 +37,9 @@ const tokenCount = () => op.proxy.counts()['/token'] ?? 0;
 // reached the server (it must not be retried), 0 when the connection was refused.
 const FAULTS = [];
 for (const status of [500, 502, 503, 429]) {
-  for (const body of ['json', 'html', 'empty']) {
+  for (const [body, words] of [['json', 'a JSON body'], ['html', 'an HTML page'], ['empty', 'an empty body']]) {
     FAULTS.push({
-      name: `HTTP ${status} with a ${body} body`, spec: { mode: 'status', status, body }, reached: 1, message: new RegExp(`${status}`),
+      name: `HTTP ${status} with ${words}`, spec: { mode: 'status', status, body }, reached: 1, message: new RegExp(`${status}`),
     });
   }
 }
