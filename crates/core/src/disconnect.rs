@@ -60,10 +60,7 @@ impl Deck {
                     }
                     Err(e) => Err(e),
                 };
-                match outcome.map_err(|e| match e {
-                    Error::Remote(remote) => Error::Remote(remote.named(label)),
-                    other => other,
-                }) {
+                match outcome.map_err(|e| e.named(label)) {
                     Ok(()) => {
                         revoked = true;
                         None

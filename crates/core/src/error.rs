@@ -197,6 +197,14 @@ impl Error {
         }
     }
 
+    /// A provider's error names the provider (see [`RemoteError::named`]); others pass through.
+    pub(crate) fn named(self, label: &str) -> Self {
+        match self {
+            Error::Remote(remote) => Error::Remote(remote.named(label)),
+            other => other,
+        }
+    }
+
     pub(crate) fn storage(
         action: &'static str,
         path: impl Into<PathBuf>,
