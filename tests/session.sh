@@ -17,7 +17,9 @@ export HOME
 HOME="$(mktemp -d /tmp/authdeck-session.XXXXXX)"
 export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config" \
   XDG_CACHE_HOME="$HOME/.cache" MESA_SHADER_CACHE_DIR="$HOME/.cache/mesa"
-mkdir -p "$XDG_DATA_HOME/applications" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+mkdir -p "$XDG_DATA_HOME/applications" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$HOME/tmp" "$HOME/.run"
+chmod 700 "$HOME/.run"
+export TMPDIR="$HOME/tmp" XDG_RUNTIME_DIR="$HOME/.run"
 export AUTHDECK_HOME="${AUTHDECK_HOME:-$HOME/authdeck}"
 
 # The session's web browser is whatever $BROWSER names (by default the headless test user
@@ -39,9 +41,11 @@ cleanup() {
 trap cleanup EXIT
 
 # The real Secret Service, unlocked with a non-empty password (with an empty one the daemon
-# has no default collection). In the foreground, so this script owns and stops it.
+# has no default collection). In the foreground, so this script owns and stops it. Tests that
+# lock the keychain unlock it again with the same password.
+export AUTHDECK_TEST_KEYRING_PASSWORD="authdeck-test-session"
 gnome-keyring-daemon --foreground --unlock --components=secrets \
-  < <(printf '%s' "authdeck-test-session") >/dev/null 2>&1 &
+  < <(printf '%s' "$AUTHDECK_TEST_KEYRING_PASSWORD") >/dev/null 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
   dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \

@@ -7,6 +7,7 @@
 //   await op.close();
 
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 
 // oidc-provider's own in-memory adapter and LRU (deep imports; the version is pinned exactly).
@@ -50,13 +51,17 @@ const COOKIE_KEYS = [
   'Zt5uP0oXw8RkM2yHc7LbV4nJq9GdS3fE',
 ];
 
-// One RSA signing key per process (RS256 is the default ID token algorithm).
+// One fixed RSA signing key (RS256 is the default ID token algorithm), made once with
+// `openssl genpkey` and kept in signing-key.jwk.json. It signs test tokens only. Generating a key
+// at start-up is avoided on purpose: Node 20 can self-deadlock in
+// `generateKeyPairSync('rsa')` + `export({format: 'jwk'})` when a GC runs during the export
+// (gdb: ExportJWK -> GC -> ~KeyGenJob -> mutex), which once hung a test run for good. A fixed key
+// also keeps demo accounts' ID tokens verifiable across restarts of the demo provider.
 let signingJwks;
 function getJwks() {
   if (!signingJwks) {
-    const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = privateKey.export({ format: 'jwk' });
-    signingJwks = { keys: [{ ...jwk, kid: 'local-demo-rs256', alg: 'RS256', use: 'sig' }] };
+    const file = new URL('./signing-key.jwk.json', import.meta.url);
+    signingJwks = { keys: [JSON.parse(fs.readFileSync(file, 'utf8'))] };
   }
   return structuredClone(signingJwks);
 }
