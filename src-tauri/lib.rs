@@ -10,8 +10,10 @@ pub mod clipboard;
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod hand_back;
 pub mod refresh_timer;
 pub mod rendering;
+pub mod scheme;
 pub mod shell;
 pub mod startup;
 pub mod watch;
@@ -120,11 +122,15 @@ impl Host for TauriHost {
 fn link_in_args(args: &[String]) -> Option<String> {
     match args {
         [_, url] if url.contains(':') && url.contains("state=") => Some(url.clone()),
+        [_, url] if url.starts_with(&format!("{}:", authdeck_core::APP_ID)) => Some(url.clone()),
         _ => None,
     }
 }
 
 fn handle_link(app: &AppHandle<Wry>, url: String) {
+    if hand_back::claim(&url) {
+        return;
+    }
     let shell = app.state::<Shell>().inner().clone();
     tauri::async_runtime::spawn(async move { shell.handle_link(&url).await });
 }
@@ -159,6 +165,7 @@ pub fn run() {
             specta.mount_events(app);
             let host =
                 TauriHost { app: app.handle().clone(), clipboard: SystemClipboard::default() };
+            let deck_for_check = deck.clone();
             let shell = Shell::new(deck, Arc::new(host));
             app.manage(shell.clone());
 
@@ -175,9 +182,28 @@ pub fn run() {
                     .build()?;
             rendering::tune(&window);
 
-            // Registering runs desktop tools (xdg-mime, update-desktop-database): off the main
-            // thread, so the window paints meanwhile.
-            #[cfg(any(target_os = "linux", windows))]
+            // Links must reach this copy: a portable copy registers a per-user handler, an
+            // installed package takes a stale one back (see `scheme`). Off the main thread,
+            // so the window paints meanwhile.
+            #[cfg(target_os = "linux")]
+            {
+                // At first start, once the handler is in place: does a test link come back?
+                let (deck, opener) = (deck_for_check, app.handle().clone());
+                scheme::ensure_in_background(app.handle(), move || {
+                    if deck.hand_back().is_none() {
+                        tauri::async_runtime::spawn(async move {
+                            let open = |link: &str| {
+                                opener
+                                    .opener()
+                                    .open_url(link, None::<&str>)
+                                    .map_err(|e| e.to_string())
+                            };
+                            hand_back::check(&deck, open, hand_back::WAIT).await;
+                        });
+                    }
+                });
+            }
+            #[cfg(windows)]
             {
                 let handle = app.handle().clone();
                 std::thread::spawn(move || {

@@ -72,6 +72,20 @@ pub enum Command {
         /// Account id or email.
         account: String,
     },
+    /// Check that sign-ins can work here: keychain, link handler, loopback, private data folder.
+    Doctor {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the authdeck(1) manual page (roff), as packaged.
+    #[command(hide = true)]
+    Manpage,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,8 @@
 //! exits non-zero with one plain sentence on stderr.
 
 mod args;
+mod completions;
+mod doctor;
 mod print;
 mod wait;
 
@@ -81,6 +83,18 @@ fn json(value: &impl serde::Serialize) -> String {
 }
 
 async fn run(command: Command) -> Result<()> {
+    // Generated from the command line alone: no data folder, no keychain.
+    match command {
+        Command::Completions { shell } => {
+            completions::completions(shell);
+            return Ok(());
+        }
+        Command::Manpage => {
+            return completions::manpage()
+                .map_err(|e| Error::Invalid(format!("Could not print the manual page ({e}).")));
+        }
+        _ => {}
+    }
     let deck = Deck::open()?;
     let now = Utc::now();
     match command {
@@ -194,6 +208,15 @@ async fn run(command: Command) -> Result<()> {
                 println!("{}", print::inspection(&inspection, now));
             }
         }
+        Command::Doctor { json: as_json } => {
+            let report = deck.doctor().await;
+            if as_json {
+                println!("{}", json(&report));
+            } else {
+                println!("{}", doctor::human(&report));
+            }
+        }
+        Command::Completions { .. } | Command::Manpage => {} // handled above
         Command::Logout { account } => {
             let report = deck.disconnect(&account).await?;
             println!("Disconnected {}.", report.account_id);
