@@ -7,6 +7,7 @@
 //! start of the app (which is how the OS delivers a link) to the running window.
 
 pub mod clipboard;
+#[macro_use]
 pub mod commands;
 pub mod error;
 pub mod events;
@@ -41,27 +42,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type (ours serialize and deserialize alike).
         .disable_serde_phases()
-        .commands(collect_commands![
-            list_accounts,
-            account_details,
-            refresh_account,
-            set_auto_refresh,
-            disconnect_account,
-            app_status,
-            export_diagnostics,
-            ui_ready,
-            list_providers,
-            list_presets,
-            add_provider,
-            remove_provider,
-            start_login,
-            reconnect_account,
-            reopen_login,
-            cancel_login,
-            submit_callback,
-            copy_token,
-            reveal_token,
-        ])
+        .commands(with_commands!(collect_commands))
+        // Rules the window applies between listings, from their one definition in the core.
+        .constant("ERROR_KINDS", authdeck_core::ERROR_KINDS)
+        .constant("EXPIRING_WITHIN_SECONDS", authdeck_core::EXPIRING_WITHIN_SECONDS)
         .events(collect_events![
             events::AccountsChanged,
             events::RefreshState,

@@ -38,7 +38,7 @@ pub async fn run(shell: Shell) {
     loop {
         let now = Utc::now();
         let mut sleep = MAX_SLEEP;
-        for account in shell.deck.accounts(now).unwrap_or_default() {
+        for account in shell.accounts_at(now) {
             let Some(due) = account.auto_refresh_at else { continue };
             if due > now {
                 sleep = sleep.min((due - now).to_std().unwrap_or_default());
@@ -58,7 +58,7 @@ pub async fn run(shell: Shell) {
         }
         tokio::select! {
             _ = tokio::time::sleep(sleep.max(Duration::from_millis(200))) => {}
-            _ = shell.changed.notified() => {}
+            _ = shell.changed() => {}
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use authdeck_core::{Deck, Home, MemoryStore, Secret};
+use authdeck_core::{Deck, Home, MemoryStore, Secret, SecretStore};
 use serde_json::{Value, json};
 use tauri::WebviewWindowBuilder;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -15,7 +15,7 @@ use tauri::webview::InvokeRequest;
 
 use crate::commands::COMMANDS;
 use crate::events::AppEvent;
-use crate::shell::{Clipboard, Host, Shell};
+use crate::shell::{Clipboard, Host, Shell, ShellConfig};
 
 #[derive(Default)]
 struct TestHost {
@@ -58,13 +58,21 @@ struct App {
     _app: tauri::App<MockRuntime>,
     webview: tauri::WebviewWindow<MockRuntime>,
     host: Arc<TestHost>,
+    home: Home,
+    store: Arc<MemoryStore>,
 }
 
 fn app() -> App {
+    app_with(ShellConfig::default())
+}
+
+fn app_with(config: ShellConfig) -> App {
     let dir = tempfile::tempdir().unwrap();
-    let deck = Deck::with_store(Home::open(dir.path()).unwrap(), Arc::new(MemoryStore::default()));
+    let home = Home::open(dir.path()).unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let deck = Deck::with_store(home.clone(), store.clone());
     let host = Arc::new(TestHost::default());
-    let shell = Shell::new(deck, host.clone());
+    let shell = Shell::with_config(deck, host.clone(), config);
     let builder = crate::specta_builder::<MockRuntime>();
     let app = mock_builder()
         .manage(shell)
@@ -76,7 +84,7 @@ fn app() -> App {
         .build(mock_context(noop_assets()))
         .unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    App { _dir: dir, _app: app, webview, host }
+    App { _dir: dir, _app: app, webview, host, home, store }
 }
 
 fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -174,4 +182,116 @@ fn capability_grants_exactly_our_commands() {
     assert_eq!(granted_sorted, expected);
     let csp = config["app"]["security"]["csp"].to_string();
     assert!(!csp.contains("unsafe-eval") && !csp.contains("unsafe-inline"), "{csp}");
+}
+
+/// A connected account with a valid access token, written as the core stores it.
+fn connected_account(app: &App, token: &str) -> String {
+    let in_an_hour = chrono::Utc::now() + chrono::TimeDelta::hours(1);
+    seed_account(app, "demo-0123456789", Some(in_an_hour), false, token)
+}
+
+/// An account record and its token set, as the core stores them.
+fn seed_account(
+    app: &App,
+    id: &str,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    needs_reconnect: bool,
+    token: &str,
+) -> String {
+    let now = chrono::Utc::now();
+    let record = json!({
+        "id": id,
+        "provider": "demo",
+        "provider_label": "Local demo provider",
+        "subject": id,
+        "email": format!("{id}@example.com"),
+        "scopes": ["openid"],
+        "token_type": "Bearer",
+        "issued_at": now,
+        "expires_at": expires_at,
+        "has_refresh_token": false,
+        "needs_reconnect": needs_reconnect,
+        "connected_at": now,
+        "client": { "client_id": "authdeck" },
+        "metadata": {
+            "issuer": "http://127.0.0.1:9",
+            "authorization_endpoint": "http://127.0.0.1:9/auth",
+            "token_endpoint": "http://127.0.0.1:9/token",
+        },
+    });
+    let path = app.home.accounts_dir().join(format!("{id}.json"));
+    std::fs::write(path, record.to_string()).unwrap();
+    let tokens = json!({ "v": 1, "access_token": token, "refresh_token": null, "id_token": null });
+    app.store.set(&format!("account/{id}"), &Secret::new(tokens.to_string())).unwrap();
+    id.to_string()
+}
+
+#[test]
+fn accounts_arrive_most_urgent_first_the_one_sort_the_window_keeps() {
+    let app = app();
+    let at = |secs: i64| Some(chrono::Utc::now() + chrono::TimeDelta::seconds(secs));
+    let two_hours = at(7200);
+    seed_account(&app, "later", two_hours, false, "t");
+    seed_account(&app, "unknown", None, false, "t");
+    seed_account(&app, "expired", at(-60), false, "t");
+    seed_account(&app, "reconnect", at(9000), true, "t");
+    seed_account(&app, "soon", at(120), false, "t");
+    seed_account(&app, "b-tie", two_hours, false, "t");
+    let listed = invoke(&app, "list_accounts", json!({})).unwrap();
+    let ids: Vec<&str> =
+        listed.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    // Reconnect first, then the soonest expiry (expired ones first), unknown expiry last; a
+    // tie by id.
+    assert_eq!(ids, ["reconnect", "expired", "soon", "b-tie", "later", "unknown"]);
+}
+
+#[test]
+fn reveal_needs_the_fresh_grant_of_a_click() {
+    let app = app();
+    let id = connected_account(&app, "at-secret-1");
+    let refused = |result: Result<Value, Value>| {
+        let error = result.unwrap_err();
+        assert_eq!(error["message"], crate::shell::REVEAL_REFUSED, "{error}");
+        assert!(!error.to_string().contains("at-secret-1"), "{error}");
+    };
+    // No grant at all (a script calling the command directly), and a missing nonce.
+    refused(invoke(&app, "reveal_token", json!({ "id": id, "nonce": "" })));
+    assert!(invoke(&app, "reveal_token", json!({ "id": id })).is_err());
+    // The grant of a click works once, for its account only.
+    let grant = invoke(&app, "begin_reveal", json!({ "id": id })).unwrap();
+    assert_eq!(grant["expires_in_seconds"], crate::shell::REVEAL_GRANT_SECONDS);
+    let nonce = grant["nonce"].as_str().unwrap().to_string();
+    let token = invoke(&app, "reveal_token", json!({ "id": id, "nonce": nonce })).unwrap();
+    assert_eq!(token, "at-secret-1");
+    refused(invoke(&app, "reveal_token", json!({ "id": id, "nonce": nonce })));
+    // A guessed nonce is refused and spends the outstanding grant.
+    let grant = invoke(&app, "begin_reveal", json!({ "id": id })).unwrap();
+    refused(invoke(&app, "reveal_token", json!({ "id": id, "nonce": "00" })));
+    refused(invoke(&app, "reveal_token", json!({ "id": id, "nonce": grant["nonce"] })));
+}
+
+#[test]
+fn an_expired_reveal_grant_is_refused() {
+    let app = app_with(ShellConfig { reveal_grant: std::time::Duration::from_millis(50) });
+    let id = connected_account(&app, "at-secret-2");
+    let grant = invoke(&app, "begin_reveal", json!({ "id": id })).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(120));
+    let error =
+        invoke(&app, "reveal_token", json!({ "id": id, "nonce": grant["nonce"] })).unwrap_err();
+    assert_eq!(error["message"], crate::shell::REVEAL_REFUSED);
+}
+
+#[test]
+fn the_window_cannot_name_an_environment_variable_as_a_client_secret() {
+    let app = app();
+    let input = json!({
+        "name": "evil",
+        "issuer": "http://127.0.0.1:9",
+        "client_id": "c",
+        "client_secret_env": "AWS_SECRET_ACCESS_KEY",
+    });
+    let error =
+        invoke(&app, "add_provider", json!({ "input": input, "clientSecret": null })).unwrap_err();
+    assert_eq!(error["message"], crate::shell::ENV_SECRET_REFUSED);
+    assert_eq!(invoke(&app, "list_providers", json!({})).unwrap(), json!([]));
 }

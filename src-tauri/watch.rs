@@ -13,8 +13,7 @@ fn stamp(paths: &[PathBuf]) -> Vec<Option<SystemTime>> {
 
 /// Runs forever, telling the UI when the shared store changed.
 pub async fn watch_store(shell: Shell) {
-    let home = shell.deck.home().clone();
-    let paths = vec![home.accounts_dir(), home.providers_file()];
+    let paths = shell.store_paths();
     let mut last = stamp(&paths);
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;

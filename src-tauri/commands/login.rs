@@ -1,10 +1,10 @@
 //! Providers and sign-in.
 
-use authdeck_core::{AccountView, LoginHandle, ProviderInput};
+use authdeck_core::{AccountView, LoginHandle, PresetView, ProviderInput, ProviderView};
 use tauri::State;
 
 use crate::error::IpcResult;
-use crate::shell::{LoginStarted, PresetView, ProviderView, Shell};
+use crate::shell::{LoginStarted, Shell};
 
 #[tauri::command]
 #[specta::specta]
@@ -18,7 +18,8 @@ pub fn list_presets() -> Vec<PresetView> {
     Shell::presets()
 }
 
-/// Adds a provider; a client secret given here goes straight to the keychain.
+/// Adds a provider; a client secret given here goes straight to the keychain. An
+/// environment-variable secret (`client_secret_env`) is refused: that is for the CLI only.
 #[tauri::command]
 #[specta::specta]
 pub async fn add_provider(

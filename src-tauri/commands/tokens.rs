@@ -3,7 +3,7 @@
 use tauri::State;
 
 use crate::error::IpcResult;
-use crate::shell::{CopyReceipt, Shell};
+use crate::shell::{CopyReceipt, RevealGrant, Shell};
 
 /// Copies the access token on the Rust side; the value never reaches the web UI.
 #[tauri::command]
@@ -12,9 +12,17 @@ pub async fn copy_token(shell: State<'_, Shell>, id: String) -> IpcResult<CopyRe
     shell.copy_token(&id).await
 }
 
-/// Returns the access token, for the explicit "Reveal" in Details.
+/// The click on "Reveal" in Details: a one-time, short-lived grant for `reveal_token`.
 #[tauri::command]
 #[specta::specta]
-pub async fn reveal_token(shell: State<'_, Shell>, id: String) -> IpcResult<String> {
-    shell.reveal_token(&id).await
+pub fn begin_reveal(shell: State<'_, Shell>, id: String) -> IpcResult<RevealGrant> {
+    shell.begin_reveal(&id)
+}
+
+/// Returns the access token, for the explicit "Reveal" in Details; needs the fresh grant
+/// of `begin_reveal`.
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_token(shell: State<'_, Shell>, id: String, nonce: String) -> IpcResult<String> {
+    shell.reveal_token(&id, &nonce).await
 }

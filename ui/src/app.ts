@@ -1,20 +1,24 @@
 /**
  * The AuthDeck window: header, keychain banner, account list (or empty state), dialogs and
- * toasts, wired to the Rust side through ipc.ts.
+ * toasts, wired to the Rust side through ipc.ts. The accounts live in the store; refresh,
+ * copy and disconnect are flows of their own (flows/), the connect dialog is views/connect/.
  */
 import { button, focus, h, replaceChildren, setText } from './dom';
+import type { IpcFailure } from './errors';
+import { Feedback } from './flows/feedback';
+import { CopyFlow } from './flows/copy';
+import { disconnectAccount } from './flows/disconnect';
+import { RefreshFlow } from './flows/refresh';
 import { icons } from './icons';
-import * as ipc from './ipc';
-import type { AccountView, AppStatus, CallbackHandled, DisconnectReport, IpcError, LoginFinished, RefreshState } from './ipc';
-import { sortByUrgency, whoIs } from './logic/accounts';
-import { countdownText } from './logic/time';
+import { ipc } from './ipc';
+import type { AccountView, AppStatus, CallbackHandled, LoginFinished } from './ipc';
+import { whoIs } from './logic/accounts';
+import { AccountStore } from './store';
 import { AccountList } from './views/accountList';
 import type { RowActions } from './views/accountRow';
-import { ConnectFlow } from './views/connect';
+import { ConnectFlow } from './views/connect/flow';
 import { DetailsView } from './views/details';
 import { keepAboveDialogs, openDialogs } from './views/dialog';
-import { confirmDisconnect } from './views/disconnect';
-import { Announcer, Toaster, type Toast } from './views/toasts';
 
 export interface AppOptions {
   /** The clock (ms since epoch); tests pass a fake one. */
@@ -29,11 +33,6 @@ export interface AppHandle {
   ready: Promise<void>;
 }
 
-interface CopyState {
-  toast: Toast;
-  timer: ReturnType<typeof setInterval> | null;
-}
-
 export function startApp(root: HTMLElement, options: AppOptions = {}): AppHandle {
   const app = new App(root, options);
   return { destroy: () => { app.destroy(); }, ready: app.ready };
@@ -41,8 +40,10 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): AppHandle
 
 class App {
   private readonly now: () => number;
-  private readonly toaster = new Toaster();
-  private readonly announcer = new Announcer();
+  private readonly store = new AccountStore();
+  private readonly feedback: Feedback;
+  private readonly refreshFlow: RefreshFlow;
+  private readonly copyFlow: CopyFlow;
   private readonly list: AccountList;
   private readonly main: HTMLElement;
   private readonly empty: HTMLElement;
@@ -53,10 +54,6 @@ class App {
   private readonly keychainBanner: HTMLElement;
   private readonly keychainText: HTMLElement;
   private readonly footer: HTMLElement;
-  private accounts: AccountView[] = [];
-  private readonly refreshing = new Set<string>();
-  private readonly manual = new Set<string>();
-  private readonly copies = new Map<string, CopyState>();
   private readonly recentlyConnected = new Map<string, number>();
   private connect: ConnectFlow | null = null;
   private details: DetailsView | null = null;
@@ -72,19 +69,30 @@ class App {
   constructor(private readonly root: HTMLElement, options: AppOptions) {
     this.now = options.now ?? (() => Date.now());
     this.ready = new Promise((resolve) => { this.markReady = resolve; });
+    this.feedback = new Feedback({
+      keychainFailed: (message) => { this.setKeychain(false, message); },
+      reconnect: (account) => { this.reconnect(account); },
+    });
+    this.refreshFlow = new RefreshFlow(this.store, this.feedback, this.now);
+    this.copyFlow = new CopyFlow(this.store, this.feedback, this.now);
 
     const actions: RowActions = {
-      refresh: (account, btn) => void this.refresh(account, btn),
-      copy: (account, btn) => void this.copy(account, btn),
+      refresh: (account, btn) => void this.refreshFlow.refresh(account, btn),
+      copy: (account, btn) => void this.copyFlow.copy(account, btn),
       details: (account) => { this.openDetails(account); },
-      disconnect: (account) => { this.disconnect(account); },
+      disconnect: (account) => {
+        disconnectAccount(account, {
+          store: this.store,
+          list: this.list,
+          feedback: this.feedback,
+          reload: () => this.load(),
+          fallbackFocus: () => this.defaultFocus(),
+        });
+      },
       reconnect: (account) => { this.reconnect(account); },
-      setAutoRefresh: (id, on) => this.setAutoRefresh(id, on),
+      setAutoRefresh: (id, on) => this.refreshFlow.setAutoRefresh(id, on),
     };
-    this.list = new AccountList(actions);
-    this.list.onBatch = () => {
-      for (const id of this.refreshing) this.list.row(id)?.setRefreshing(true);
-    };
+    this.list = new AccountList(actions, this.store, this.now);
 
     this.connectButton = button('Connect account', () => { this.openConnect(); }, { variant: 'primary', icon: icons.plus() });
     this.connectButton.hidden = true;
@@ -123,11 +131,11 @@ class App {
       header,
       this.main,
       this.footer,
-      this.toaster.element,
-      this.announcer.element,
+      this.feedback.toaster.element,
+      this.feedback.announcer.element,
     ]);
 
-    keepAboveDialogs(this.toaster.element, root);
+    keepAboveDialogs(this.feedback.toaster.element, root);
     this.subscribe();
     this.ticker = setInterval(() => { this.tick(); }, options.tickMs ?? 1000);
     void this.load();
@@ -138,9 +146,9 @@ class App {
     clearInterval(this.ticker);
     this.list.destroy();
     for (const stop of this.unlisten) stop();
-    for (const c of this.copies.values()) if (c.timer !== null) clearInterval(c.timer);
+    this.copyFlow.destroy();
     for (const d of [...openDialogs()]) d.close();
-    this.toaster.clear();
+    this.feedback.toaster.clear();
     window.removeEventListener('focus', this.onWindowFocus);
     document.removeEventListener('visibilitychange', this.onVisibility);
     document.removeEventListener('keydown', this.onKeydown);
@@ -174,8 +182,8 @@ class App {
         void this.load();
         if (this.details !== null && !this.details.closed) void this.details.reload();
       }),
-      ipc.onRefreshState((e) => { this.onRefreshState(e); }),
-      ipc.onClipboardCleared((e) => { this.onClipboardCleared(e.account_id, e.cleared); }),
+      ipc.onRefreshState((e) => { this.refreshFlow.onRefreshState(e); }),
+      ipc.onClipboardCleared((e) => { this.copyFlow.onClipboardCleared(e.account_id, e.cleared); }),
       ipc.onLoginFinished((e) => { this.onLoginFinished(e); }),
       ipc.onCallbackHandled((e) => { this.onCallbackHandled(e); }),
     );
@@ -219,23 +227,21 @@ class App {
     return this.loadAgain;
   }
 
+  /** Shows a listing from Rust, in Rust's order (most urgent first). */
   private showAccounts(accounts: AccountView[]): void {
-    const now = this.now();
-    this.accounts = sortByUrgency(accounts, now);
-    const empty = this.accounts.length === 0;
+    const empty = accounts.length === 0;
     this.loadError.hidden = true;
     this.empty.hidden = !empty;
     this.list.element.hidden = empty;
     this.connectButton.hidden = empty;
-    this.list.setAccounts(this.accounts, now);
-    for (const account of this.accounts) this.list.row(account.id)?.setRefreshing(this.refreshing.has(account.id));
+    this.store.setAll(accounts);
     this.rendered();
   }
 
-  private showLoadError(failure: ipc.IpcFailure): void {
-    this.noteFailure(failure);
-    if (!this.firstRender && this.accounts.length > 0) {
-      this.toaster.show(failure.message, { tone: 'error', title: 'AuthDeck could not update the list', key: 'load-error' });
+  private showLoadError(failure: IpcFailure): void {
+    this.feedback.noteFailure(failure);
+    if (!this.firstRender && this.store.accounts.length > 0) {
+      this.feedback.toaster.show(failure.message, { tone: 'error', title: 'AuthDeck could not update the list', key: 'load-error' });
       return;
     }
     this.empty.hidden = true;
@@ -287,12 +293,12 @@ class App {
     try {
       status = await ipc.appStatus();
     } catch (error) {
-      if (userAsked) this.failureToast(ipc.toFailure(error));
+      if (userAsked) this.feedback.failureToast(ipc.toFailure(error));
       return;
     }
     this.setKeychain(status.keychain_available, status.keychain_message);
     setText(this.footer, `AuthDeck ${status.version} · Data folder: ${status.data_dir}`);
-    if (userAsked && status.keychain_available) this.toaster.show('The keychain is available again.', { tone: 'success' });
+    if (userAsked && status.keychain_available) this.feedback.toaster.show('The keychain is available again.', { tone: 'success' });
   }
 
   private setKeychain(available: boolean, message: string | null): void {
@@ -307,163 +313,13 @@ class App {
     }
   }
 
-  /** Notices app-wide conditions behind a failure (the keychain went away). */
-  private noteFailure(failure: ipc.IpcFailure): void {
-    if (failure.kind === 'keychain_unavailable') this.setKeychain(false, failure.message);
-  }
-
-  // ----- failures -----
-
-  private failureToast(failure: ipc.IpcFailure | IpcError, account?: AccountView, title?: string): void {
-    const f = failure instanceof ipc.IpcFailure ? failure : new ipc.IpcFailure(failure.kind, failure.message);
-    this.noteFailure(f);
-    const action =
-      f.kind === 'needs_reconnect' && account !== undefined
-        ? { label: 'Reconnect', run: () => { this.reconnect(account); } }
-        : undefined;
-    this.toaster.show(f.message, {
-      tone: 'error',
-      action,
-      title: title ?? (account !== undefined ? whoIs(account) : undefined),
-      key: account !== undefined ? `error-${account.id}` : undefined,
-    });
-  }
-
-  private accountById(id: string): AccountView | undefined {
-    return this.accounts.find((a) => a.id === id);
-  }
-
-  // ----- refresh -----
-
-  private async refresh(account: AccountView, btn: HTMLButtonElement): Promise<void> {
-    const id = account.id;
-    if (this.manual.has(id)) return;
-    this.manual.add(id);
-    this.refreshing.add(id);
-    this.list.row(id)?.setRefreshing(true);
-    this.announcer.say(`Refreshing ${whoIs(account)}…`);
-    const hadFocus = document.activeElement === btn;
-    try {
-      const view = await ipc.refreshAccount(id);
-      const fresh = view ?? this.accountById(id) ?? account;
-      if (view !== null) this.replaceAccount(view);
-      this.announcer.say(`Refreshed ${whoIs(fresh)}. ${countdownText(fresh.expires_at, this.now())}.`);
-    } catch (error) {
-      const failure = ipc.toFailure(error);
-      this.announcer.say(`Refresh of ${whoIs(account)} failed.`);
-      this.failureToast(failure, this.accountById(id) ?? account);
-    } finally {
-      this.manual.delete(id);
-      this.refreshing.delete(id);
-      this.list.row(id)?.setRefreshing(false);
-      const active = document.activeElement;
-      if (hadFocus && btn.isConnected && (active === null || active === document.body)) btn.focus();
-    }
-  }
-
-  private replaceAccount(view: AccountView): void {
-    const i = this.accounts.findIndex((a) => a.id === view.id);
-    if (i < 0) return;
-    this.accounts[i] = view;
-    this.list.row(view.id)?.update(view, this.now());
-  }
-
-  private onRefreshState(event: RefreshState): void {
-    const id = event.account_id;
-    const account = this.accountById(id);
-    if (event.refreshing) {
-      this.refreshing.add(id);
-      this.list.row(id)?.setRefreshing(true);
-      if (event.automatic && account !== undefined) this.announcer.say(`Refreshing ${whoIs(account)} automatically…`);
-      return;
-    }
-    if (!this.manual.has(id)) {
-      this.refreshing.delete(id);
-      this.list.row(id)?.setRefreshing(false);
-    }
-    if (event.automatic && event.error !== null) {
-      this.failureToast(event.error, account, account !== undefined ? `Automatic refresh of ${whoIs(account)} failed` : 'Automatic refresh failed');
-    }
-  }
-
-  private async setAutoRefresh(id: string, on: boolean): Promise<void> {
-    try {
-      const view = await ipc.setAutoRefresh(id, on);
-      this.replaceAccount(view);
-      this.announcer.say(`Auto-refresh ${on ? 'on' : 'off'} for ${whoIs(view)}.`);
-    } catch (error) {
-      this.failureToast(ipc.toFailure(error), this.accountById(id));
-      throw error;
-    }
-  }
-
-  // ----- copy -----
-
-  private async copy(account: AccountView, btn: HTMLButtonElement): Promise<void> {
-    btn.disabled = true;
-    try {
-      const receipt = await ipc.copyToken(account.id);
-      this.showCopied(account.id, receipt.clears_in_seconds);
-    } catch (error) {
-      this.failureToast(ipc.toFailure(error), this.accountById(account.id) ?? account);
-    } finally {
-      btn.disabled = false;
-    }
-  }
-
-  private showCopied(id: string, seconds: number): void {
-    this.stopCopyTimer(id);
-    const deadline = this.now() + seconds * 1000;
-    const toast = this.toaster.show(`Copied — clears in ${seconds} s`, {
-      tone: 'success',
-      timeout: null,
-      key: `copy-${id}`,
-      srMessage: `Token copied. The clipboard is cleared in ${seconds} seconds.`,
-    });
-    const state: CopyState = { toast, timer: null };
-    state.timer = setInterval(() => {
-      if (toast.dismissed) {
-        this.stopCopyTimer(id);
-        return;
-      }
-      const left = Math.ceil((deadline - this.now()) / 1000);
-      if (left > 0) {
-        toast.update(`Copied — clears in ${left} s`);
-      } else {
-        // Cleared by Rust (the event follows), or the clipboard already holds something else.
-        this.stopCopyTimer(id);
-        toast.update('Clearing the clipboard…', { timeout: 5000 });
-      }
-    }, 1000);
-    this.copies.set(id, state);
-  }
-
-  private stopCopyTimer(id: string): void {
-    const state = this.copies.get(id);
-    if (state?.timer != null) clearInterval(state.timer);
-    if (state !== undefined) state.timer = null;
-  }
-
-  private onClipboardCleared(id: string, cleared: boolean): void {
-    this.stopCopyTimer(id);
-    const state = this.copies.get(id);
-    this.copies.delete(id);
-    // Not cleared: something else was copied over the token, which is left alone.
-    const message = cleared ? 'Clipboard cleared' : 'The token is no longer on the clipboard';
-    if (state !== undefined && !state.toast.dismissed) {
-      state.toast.update(message, { tone: 'info', timeout: 4000, srMessage: null });
-    } else if (cleared) {
-      this.toaster.show(message, { tone: 'info', timeout: 4000 });
-    }
-  }
-
   // ----- connect / reconnect -----
 
   private connectDeps() {
     return {
       onConnected: (account: AccountView) => { this.connected(account); },
-      onFailure: (failure: ipc.IpcFailure) => { this.noteFailure(failure); },
-      accountsUsing: (provider: string) => this.accounts.filter((a) => a.provider === provider).length,
+      onFailure: (failure: IpcFailure) => { this.feedback.noteFailure(failure); },
+      accountsUsing: (provider: string) => this.store.usingProvider(provider),
       fallbackFocus: () => this.defaultFocus(),
     };
   }
@@ -484,7 +340,7 @@ class App {
     for (const [id, at] of this.recentlyConnected) if (now - at > 15_000) this.recentlyConnected.delete(id);
     if (this.recentlyConnected.has(account.id)) return;
     this.recentlyConnected.set(account.id, now);
-    this.toaster.show(`Connected ${whoIs(account)}`, { tone: 'success' });
+    this.feedback.toaster.show(`Connected ${whoIs(account)}`, { tone: 'success' });
     void this.load().then(() => {
       this.list.reveal(account.id);
       const row = this.list.row(account.id);
@@ -501,7 +357,7 @@ class App {
   private onCallbackHandled(event: CallbackHandled): void {
     if (this.connect !== null && !this.connect.closed && this.connect.handleCallbackHandled(event)) return;
     if (event.account !== null) this.connected(event.account);
-    else if (event.error !== null) this.failureToast(event.error, undefined, 'A sign-in answer could not be used');
+    else if (event.error !== null) this.feedback.failureToast(event.error, undefined, 'A sign-in answer could not be used');
   }
 
   // ----- details / disconnect -----
@@ -509,39 +365,16 @@ class App {
   private openDetails(account: AccountView): void {
     if (this.details !== null && !this.details.closed) this.details.dialog.close();
     this.details = DetailsView.open(account, {
-      setAutoRefresh: (id, on) => this.setAutoRefresh(id, on),
-      onFailure: (failure, acc) => { this.failureToast(failure, acc); },
+      setAutoRefresh: (id, on) => this.refreshFlow.setAutoRefresh(id, on),
+      onFailure: (failure, acc) => { this.feedback.failureToast(failure, acc); },
       now: this.now,
       fallbackFocus: () => this.defaultFocus(),
     });
   }
 
-  private disconnect(account: AccountView): void {
-    confirmDisconnect(account, {
-      onStart: (acc) => { this.list.row(acc.id)?.setBusy(true); },
-      onDone: (acc, report) => { this.disconnected(acc, report); },
-      onFailed: (acc, failure) => {
-        this.noteFailure(failure);
-        this.list.row(acc.id)?.setBusy(false);
-      },
-      fallbackFocus: () => this.defaultFocus(),
-    });
-  }
-
-  private disconnected(account: AccountView, report: DisconnectReport): void {
-    const who = whoIs(account);
-    if (report.warning !== null && report.warning.trim() !== '') {
-      this.toaster.show(report.warning, { tone: 'warning', title: `Disconnected ${who}` });
-    } else {
-      this.toaster.show(`Disconnected ${who}`, { tone: 'success' });
-    }
-    this.accounts = this.accounts.filter((a) => a.id !== account.id);
-    void this.load().then(() => { focus(this.defaultFocus()); });
-  }
-
   /** Where focus goes when its element disappeared. */
   private defaultFocus(): HTMLElement | null {
-    const first = this.accounts[0];
+    const first = this.store.accounts[0];
     const row = first !== undefined ? this.list.row(first.id) : undefined;
     if (row !== undefined && !this.list.element.hidden) return row.focusTarget();
     if (!this.connectButton.hidden) return this.connectButton;
@@ -555,9 +388,9 @@ class App {
     this.exportButton.setAttribute('aria-busy', 'true');
     try {
       const path = await ipc.exportDiagnostics();
-      this.toaster.show(`Saved to ${path}`, { tone: 'success', title: 'Diagnostics exported', timeout: 15_000 });
+      this.feedback.toaster.show(`Saved to ${path}`, { tone: 'success', title: 'Diagnostics exported', timeout: 15_000 });
     } catch (error) {
-      this.failureToast(ipc.toFailure(error), undefined, 'Diagnostics could not be saved');
+      this.feedback.failureToast(ipc.toFailure(error), undefined, 'Diagnostics could not be saved');
     } finally {
       this.exportButton.disabled = false;
       this.exportButton.removeAttribute('aria-busy');

@@ -21,7 +21,10 @@ export const commands = {
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	listProviders: () => typedError<ProviderView[], IpcError>(__TAURI_INVOKE("list_providers")),
 	listPresets: () => __TAURI_INVOKE<PresetView[]>("list_presets"),
-	/**  Adds a provider; a client secret given here goes straight to the keychain. */
+	/**
+	 *  Adds a provider; a client secret given here goes straight to the keychain. An
+	 *  environment-variable secret (`client_secret_env`) is refused: that is for the CLI only.
+	 */
 	addProvider: (input: ProviderInput, clientSecret: string | null) => typedError<ProviderView, IpcError>(__TAURI_INVOKE("add_provider", { input, clientSecret })),
 	removeProvider: (name: string) => typedError<null, IpcError>(__TAURI_INVOKE("remove_provider", { name })),
 	/**  Opens the system browser on the provider's sign-in page; `LoginFinished` follows. */
@@ -35,8 +38,13 @@ export const commands = {
 	submitCallback: (url: string) => typedError<AccountView, IpcError>(__TAURI_INVOKE("submit_callback", { url })),
 	/**  Copies the access token on the Rust side; the value never reaches the web UI. */
 	copyToken: (id: string) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_token", { id })),
-	/**  Returns the access token, for the explicit "Reveal" in Details. */
-	revealToken: (id: string) => typedError<string, IpcError>(__TAURI_INVOKE("reveal_token", { id })),
+	/**  The click on "Reveal" in Details: a one-time, short-lived grant for `reveal_token`. */
+	beginReveal: (id: string) => typedError<RevealGrant, IpcError>(__TAURI_INVOKE("begin_reveal", { id })),
+	/**
+	 *  Returns the access token, for the explicit "Reveal" in Details; needs the fresh grant
+	 *  of `begin_reveal`.
+	 */
+	revealToken: (id: string, nonce: string) => typedError<string, IpcError>(__TAURI_INVOKE("reveal_token", { id, nonce })),
 };
 
 /** Events */
@@ -47,6 +55,11 @@ export const events = {
 	loginFinished: makeEvent<LoginFinished, LoginFinished>("login-finished"),
 	refreshState: makeEvent<RefreshState, RefreshState>("refresh-state"),
 };
+
+/* Constants */
+export const ERROR_KINDS = ["needs_reconnect","keychain_unavailable","invalid_callback","not_found","other"] as const;
+
+export const EXPIRING_WITHIN_SECONDS = 300 as const;
 
 /* Types */
 /**  Details of one account, for the Details view. */
@@ -105,6 +118,15 @@ export type CallbackHandled = {
 	account: AccountView | null,
 	error: IpcError | null,
 };
+
+/**  Where a client secret comes from. Never a plain file. */
+export type ClientSecretSource = 
+/**  A public client (the usual case for a native app with PKCE). */
+{ from: "none" } | 
+/**  Stored in the keychain under `client-secret/<provider>`. */
+{ from: "keychain" } | 
+/**  Read from this environment variable when needed. */
+{ from: "env"; var: string };
 
 /**  The 30 seconds of a copied token are over. */
 export type ClipboardCleared = {
@@ -215,7 +237,7 @@ export type LoginTicket = {
 	expires_at: string,
 };
 
-/**  A preset offered in "Add provider". */
+/**  A preset offered when adding a provider. */
 export type PresetView = {
 	id: string,
 	label: string,
@@ -246,18 +268,37 @@ export type ProviderInput = {
 	client_secret_env?: string | null,
 };
 
-/**  A provider as listed in the window. */
+/**  Whether a provider signs people in with OpenID Connect or plain OAuth 2.0. */
+export type ProviderKind = "oidc" | "oauth2";
+
+/**  A configured provider: its configuration plus what people need to register the client. */
 export type ProviderView = {
 	name: string,
+	/**  What people see ("Google", "Local demo provider"). */
 	label: string,
+	kind: ProviderKind,
+	/**  The preset's id (`google`, `oidc`, ...), if it was made from one. */
 	preset: string | null,
 	issuer: string | null,
+	/**  Hand-given endpoints (providers without discovery). */
+	endpoints: Endpoints | null,
+	/**  The sign-in page: from the endpoints, or `None` with an issuer (found by discovery). */
 	authorization_endpoint: string | null,
 	client_id: string,
+	/**  Where the client secret comes from (never the secret itself). */
+	client_secret: ClientSecretSource,
 	scopes: string[],
+	redirect: Redirect,
 	/**  The redirect URI to register with the provider. */
 	redirect_uri: string,
 };
+
+/**  Where the authorization answer comes back to AuthDeck. */
+export type Redirect = 
+/**  A private-use URI scheme that the OS hands to AuthDeck (deep link). */
+{ kind: "deep_link"; uri: string } | 
+/**  `http://127.0.0.1:<port><path>`; no port means an ephemeral one per sign-in. */
+{ kind: "loopback"; port: number | null; path: string };
 
 /**  A refresh of one account started or ended (click or automatic). */
 export type RefreshState = {
@@ -265,6 +306,12 @@ export type RefreshState = {
 	refreshing: boolean,
 	automatic: boolean,
 	error: IpcError | null,
+};
+
+/**  The one-time grant a click on "Reveal" gives: `reveal_token` needs it, once, soon. */
+export type RevealGrant = {
+	nonce: string,
+	expires_in_seconds: number,
 };
 
 /**  The state of an account, as `accounts --json` and the window show it. */

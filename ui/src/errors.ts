@@ -1,18 +1,14 @@
 /**
  * The one error shape the UI handles: what Rust sends as `IpcError {kind, message}`, or a
  * plain-words stand-in for anything else that went wrong on the way (a broken bridge, a
- * programming error). Kept free of any Tauri import so tests can use it as is.
+ * programming error). Kept free of the IPC bridge so tests can use it as is; the kinds come
+ * from Rust (`ErrorKind`) through the generated bindings.
  */
+import { ERROR_KINDS, type ErrorKind } from './rules';
 
-export type FailureKind = 'needs_reconnect' | 'keychain_unavailable' | 'invalid_callback' | 'not_found' | 'other';
+export type FailureKind = ErrorKind;
 
-const KINDS: readonly FailureKind[] = [
-  'needs_reconnect',
-  'keychain_unavailable',
-  'invalid_callback',
-  'not_found',
-  'other',
-];
+const KINDS: readonly FailureKind[] = ERROR_KINDS;
 
 export class IpcFailure extends Error {
   readonly kind: FailureKind;

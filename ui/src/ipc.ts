@@ -1,25 +1,12 @@
 /**
- * The only module that talks to the Rust side. Every command resolves to its data or throws
- * an {@link IpcFailure} `{kind, message}`; every event has a `on…` helper that returns a
- * function to stop listening. Views import this module, never `bindings.ts`.
+ * The only module that talks to the Rust side. `ipc` holds every command of the generated
+ * bindings, derived from them (a command added in Rust appears here by itself): each
+ * resolves to its data or throws an {@link IpcFailure} `{kind, message}`. Every event has an
+ * `on…` helper that returns a function to stop listening. Views import this module, never
+ * `bindings.ts`.
  */
 import { commands, events } from './bindings';
-import type {
-  AccountDetails,
-  AccountView,
-  AppStatus,
-  CallbackHandled,
-  ClipboardCleared,
-  CopyReceipt,
-  DisconnectReport,
-  IpcError,
-  LoginFinished,
-  LoginStarted,
-  PresetView,
-  ProviderInput,
-  ProviderView,
-  RefreshState,
-} from './bindings';
+import type { CallbackHandled, ClipboardCleared, IpcError, LoginFinished, RefreshState } from './bindings';
 import { IpcFailure, toFailure } from './errors';
 
 export type {
@@ -42,6 +29,7 @@ export type {
   ProviderInput,
   ProviderView,
   RefreshState,
+  RevealGrant,
   Status,
   TokenShape,
   Value,
@@ -49,58 +37,38 @@ export type {
 export { IpcFailure, toFailure } from './errors';
 export type { FailureKind } from './errors';
 
-type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: IpcError };
+type Ok<T> = { status: 'ok'; data: T };
+type Err = { status: 'error'; error: IpcError };
+/** What a command resolves to once its `Result` (if it has one) is unwrapped. */
+type Data<R> = R extends Ok<infer D> ? D : R extends Err ? never : R;
+type Unwrapped<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<Data<R>> : never;
 
-async function unwrap<T>(call: () => Promise<Result<T>>): Promise<T> {
-  let result: Result<T>;
-  try {
-    result = await call();
-  } catch (error) {
-    throw toFailure(error);
-  }
-  if (result.status === 'ok') return result.data;
-  throw new IpcFailure(result.error.kind, result.error.message);
+/** Every IPC command, as the views call it. */
+export type Commands = { [K in keyof typeof commands]: Unwrapped<(typeof commands)[K]> };
+
+function isResult(value: unknown): value is Ok<unknown> | Err {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (v.status === 'ok' && 'data' in v) || (v.status === 'error' && 'error' in v);
 }
 
-async function direct<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toFailure(error);
-  }
+function unwrapped(call: (...args: never[]) => Promise<unknown>) {
+  return async (...args: never[]): Promise<unknown> => {
+    let result: unknown;
+    try {
+      result = await call(...args);
+    } catch (error) {
+      throw toFailure(error);
+    }
+    if (!isResult(result)) return result;
+    if (result.status === 'ok') return result.data;
+    throw new IpcFailure(result.error.kind, result.error.message);
+  };
 }
 
-export const listAccounts = (): Promise<AccountView[]> => unwrap(() => commands.listAccounts());
-export const accountDetails = (id: string): Promise<AccountDetails> =>
-  unwrap(() => commands.accountDetails(id));
-export const refreshAccount = (id: string): Promise<AccountView | null> =>
-  unwrap(() => commands.refreshAccount(id));
-export const setAutoRefresh = (id: string, on: boolean): Promise<AccountView> =>
-  unwrap(() => commands.setAutoRefresh(id, on));
-export const disconnectAccount = (id: string): Promise<DisconnectReport> =>
-  unwrap(() => commands.disconnectAccount(id));
-export const appStatus = (): Promise<AppStatus> => unwrap(() => commands.appStatus());
-export const exportDiagnostics = (): Promise<string> => unwrap(() => commands.exportDiagnostics());
-export const uiReady = (): Promise<void> => direct(() => commands.uiReady());
-export const listProviders = (): Promise<ProviderView[]> => unwrap(() => commands.listProviders());
-export const listPresets = (): Promise<PresetView[]> => direct(() => commands.listPresets());
-export const addProvider = (input: ProviderInput, clientSecret: string | null): Promise<ProviderView> =>
-  unwrap(() => commands.addProvider(input, clientSecret));
-export const removeProvider = (name: string): Promise<null> =>
-  unwrap(() => commands.removeProvider(name));
-export const startLogin = (provider: string): Promise<LoginStarted> =>
-  unwrap(() => commands.startLogin(provider));
-export const reconnectAccount = (id: string): Promise<LoginStarted> =>
-  unwrap(() => commands.reconnectAccount(id));
-export const cancelLogin = (handle: string): Promise<null> =>
-  unwrap(() => commands.cancelLogin(handle));
-export const reopenLogin = (handle: string): Promise<null> =>
-  unwrap(() => commands.reopenLogin(handle));
-export const submitCallback = (url: string): Promise<AccountView> =>
-  unwrap(() => commands.submitCallback(url));
-export const copyToken = (id: string): Promise<CopyReceipt> => unwrap(() => commands.copyToken(id));
-/** The only call that returns a token value. Use it behind an explicit "Reveal" only. */
-export const revealToken = (id: string): Promise<string> => unwrap(() => commands.revealToken(id));
+function derive(source: Record<string, (...args: never[]) => Promise<unknown>>): Commands {
+  return Object.fromEntries(Object.entries(source).map(([name, call]) => [name, unwrapped(call)])) as unknown as Commands;
+}
 
 /** Stops listening. Safe to call more than once. */
 export type Unlisten = () => void;
@@ -133,15 +101,23 @@ function subscribe<T>(event: Listenable<T>, callback: (payload: T) => void): Unl
   };
 }
 
-export const onAccountsChanged = (cb: () => void): Unlisten =>
-  subscribe(events.accountsChanged, () => {
-    cb();
-  });
-export const onCallbackHandled = (cb: (payload: CallbackHandled) => void): Unlisten =>
-  subscribe(events.callbackHandled, cb);
-export const onClipboardCleared = (cb: (payload: ClipboardCleared) => void): Unlisten =>
-  subscribe(events.clipboardCleared, cb);
-export const onLoginFinished = (cb: (payload: LoginFinished) => void): Unlisten =>
-  subscribe(events.loginFinished, cb);
-export const onRefreshState = (cb: (payload: RefreshState) => void): Unlisten =>
-  subscribe(events.refreshState, cb);
+const eventHelpers = {
+  onAccountsChanged: (cb: () => void): Unlisten =>
+    subscribe(events.accountsChanged, () => {
+      cb();
+    }),
+  onCallbackHandled: (cb: (payload: CallbackHandled) => void): Unlisten => subscribe(events.callbackHandled, cb),
+  onClipboardCleared: (cb: (payload: ClipboardCleared) => void): Unlisten => subscribe(events.clipboardCleared, cb),
+  onLoginFinished: (cb: (payload: LoginFinished) => void): Unlisten => subscribe(events.loginFinished, cb),
+  onRefreshState: (cb: (payload: RefreshState) => void): Unlisten => subscribe(events.refreshState, cb),
+};
+
+/** The Rust side: every command (derived from the bindings), the event helpers, the error type. */
+export type Ipc = Commands & typeof eventHelpers & { IpcFailure: typeof IpcFailure; toFailure: typeof toFailure };
+
+export const ipc: Ipc = {
+  ...derive(commands),
+  ...eventHelpers,
+  IpcFailure,
+  toFailure,
+};

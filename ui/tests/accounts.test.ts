@@ -4,7 +4,6 @@ import {
   attentionCount,
   autoRefreshHint,
   filterAccounts,
-  sortByUrgency,
   statusAt,
   statusWords,
   tokenShapeWords,
@@ -59,25 +58,6 @@ describe('whoIs', () => {
     expect(whoIs({ email: 'a@example.com', display_name: 'Alice' })).toBe('a@example.com');
     expect(whoIs({ email: null, display_name: 'Alice' })).toBe('Alice');
     expect(whoIs({ email: '  ', display_name: 'Alice' })).toBe('Alice');
-  });
-});
-
-describe('sortByUrgency', () => {
-  it('reconnect first, then soonest expiry, unknown last, then by name', () => {
-    const later = account({ email: 'later@x.com', expires_at: iso(7200) });
-    const unknown = account({ email: 'unknown@x.com', expires_at: null });
-    const expired = account({ email: 'expired@x.com', expires_at: iso(-60) });
-    const reconnect = account({ email: 'reconnect@x.com', status: 'needs_reconnect', expires_at: iso(9000) });
-    const soon = account({ email: 'soon@x.com', expires_at: iso(120) });
-    const b = account({ email: 'b@x.com', expires_at: iso(7200) });
-    const sorted = sortByUrgency([later, unknown, expired, reconnect, soon, b], NOW).map((a) => a.email);
-    expect(sorted).toEqual(['reconnect@x.com', 'expired@x.com', 'soon@x.com', 'b@x.com', 'later@x.com', 'unknown@x.com']);
-  });
-  it('does not change its input', () => {
-    const list = [account({ expires_at: iso(10) }), account({ expires_at: iso(5) })];
-    const copy = [...list];
-    sortByUrgency(list, NOW);
-    expect(list).toEqual(copy);
   });
 });
 

@@ -4,7 +4,7 @@ import type { AccountView, CopyReceipt, DisconnectReport } from '../src/ipc';
 import { account, fire, iso, ipc } from './fakeIpc';
 import { advance, mount, settle, useAppHarness } from './helpers';
 
-vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
+vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipcModule);
 
 useAppHarness();
 

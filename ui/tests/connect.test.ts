@@ -3,7 +3,7 @@ import { getByLabelText, getByRole, queryByRole, within } from '@testing-library
 import { account, DEMO_PROVIDER, fire, ipc, started } from './fakeIpc';
 import { mount, settle, useAppHarness } from './helpers';
 
-vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
+vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipcModule);
 
 useAppHarness();
 

@@ -3,7 +3,7 @@ import { getByRole, queryByRole, within } from '@testing-library/dom';
 import { account, details, fire, iso, ipc } from './fakeIpc';
 import { mount, settle, useAppHarness } from './helpers';
 
-vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
+vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipcModule);
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXZhbHVl';
 
@@ -54,6 +54,9 @@ describe('Details', () => {
     getByRole(dialog, 'button', { name: 'Reveal' }).click();
     await settle();
     expect(ipc.revealToken).toHaveBeenCalledTimes(1);
+    // The click's one-time grant is asked for first and handed to the reveal.
+    expect(ipc.beginReveal).toHaveBeenCalledTimes(1);
+    expect(ipc.revealToken).toHaveBeenCalledWith(ipc.beginReveal.mock.calls[0]![0], 'grant-1');
     const box = dialog.querySelector('[data-testid="revealed-token"]')!;
     expect(box.textContent).toBe(TOKEN);
     expect(queryByRole(dialog, 'button', { name: 'Reveal' })).toBeNull();
@@ -67,6 +70,16 @@ describe('Details', () => {
     expect(dialog.querySelector('[data-testid="revealed-token"]')).toBeNull();
     expect(document.body.textContent).not.toContain(TOKEN);
     expect(document.activeElement).toBe(getByRole(dialog, 'button', { name: 'Reveal' }));
+  });
+
+  it('a reveal Rust refuses shows its sentence and no token', async () => {
+    const { dialog } = await openDetails();
+    ipc.revealToken.mockRejectedValue(new ipc.IpcFailure('other', "To see the token, click Reveal in the account's details again."));
+    getByRole(dialog, 'button', { name: 'Reveal' }).click();
+    await settle();
+    expect(dialog.querySelector('[data-testid="revealed-token"]')).toBeNull();
+    expect(document.querySelector('[data-testid="toasts"]')!.textContent).toContain('click Reveal in the account');
+    expect(getByRole(dialog, 'button', { name: 'Reveal' })).toBeTruthy();
   });
 
   it('closing the dialog forgets a revealed token', async () => {

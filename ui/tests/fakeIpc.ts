@@ -1,22 +1,21 @@
 /**
- * A stand-in for src/ipc.ts: every command is a vi.fn with a sensible default, and every
- * event can be fired by the test. Use with
- *   vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
+ * A stand-in for src/ipc.ts: every command of the generated bindings is a vi.fn (derived
+ * from them, so a new command is here by itself), with sensible defaults, and every event
+ * can be fired by the test. Use with
+ *   vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipcModule);
  */
-import { vi } from 'vitest';
+import { vi, type Mock } from 'vitest';
+import { commands } from '../src/bindings';
 import { IpcFailure, toFailure } from '../src/errors';
+import type { Commands } from '../src/ipc';
 import type {
   AccountDetails,
   AccountView,
-  AppStatus,
   CallbackHandled,
   ClipboardCleared,
-  CopyReceipt,
-  DisconnectReport,
   LoginFinished,
   LoginStarted,
   PresetView,
-  ProviderInput,
   ProviderView,
   RefreshState,
 } from '../src/ipc';
@@ -47,34 +46,23 @@ export const fire = {
   refreshState: emitter<RefreshState>(),
 };
 
+type FakeCommands = { [K in keyof Commands]: Mock<Commands[K]> };
+
+const fakeCommands = Object.fromEntries(Object.keys(commands).map((name) => [name, vi.fn()])) as unknown as FakeCommands;
+
 export const ipc = {
+  ...fakeCommands,
   IpcFailure,
   toFailure,
-  listAccounts: vi.fn<() => Promise<AccountView[]>>(),
-  accountDetails: vi.fn<(id: string) => Promise<AccountDetails>>(),
-  refreshAccount: vi.fn<(id: string) => Promise<AccountView | null>>(),
-  setAutoRefresh: vi.fn<(id: string, on: boolean) => Promise<AccountView>>(),
-  disconnectAccount: vi.fn<(id: string) => Promise<DisconnectReport>>(),
-  appStatus: vi.fn<() => Promise<AppStatus>>(),
-  exportDiagnostics: vi.fn<() => Promise<string>>(),
-  uiReady: vi.fn<() => Promise<void>>(),
-  listProviders: vi.fn<() => Promise<ProviderView[]>>(),
-  listPresets: vi.fn<() => Promise<PresetView[]>>(),
-  addProvider: vi.fn<(input: ProviderInput, secret: string | null) => Promise<ProviderView>>(),
-  removeProvider: vi.fn<(name: string) => Promise<null>>(),
-  startLogin: vi.fn<(provider: string) => Promise<LoginStarted>>(),
-  reconnectAccount: vi.fn<(id: string) => Promise<LoginStarted>>(),
-  cancelLogin: vi.fn<(handle: string) => Promise<null>>(),
-  reopenLogin: vi.fn<(handle: string) => Promise<null>>(),
-  submitCallback: vi.fn<(url: string) => Promise<AccountView>>(),
-  copyToken: vi.fn<(id: string) => Promise<CopyReceipt>>(),
-  revealToken: vi.fn<(id: string) => Promise<string>>(),
   onAccountsChanged: (cb: () => void) => fire.accountsChanged.on(() => { cb(); }),
   onCallbackHandled: (cb: (p: CallbackHandled) => void) => fire.callbackHandled.on(cb),
   onClipboardCleared: (cb: (p: ClipboardCleared) => void) => fire.clipboardCleared.on(cb),
   onLoginFinished: (cb: (p: LoginFinished) => void) => fire.loginFinished.on(cb),
   onRefreshState: (cb: (p: RefreshState) => void) => fire.refreshState.on(cb),
 };
+
+/** What `vi.mock('../src/ipc', …)` should return: the module's runtime exports. */
+export const ipcModule = { ipc, IpcFailure, toFailure };
 
 export const NOW = Date.parse('2026-11-25T12:00:00Z');
 
@@ -118,11 +106,15 @@ export const PRESETS: PresetView[] = [
 export const DEMO_PROVIDER: ProviderView = {
   name: 'demo',
   label: 'Local demo provider',
+  kind: 'oidc',
   preset: null,
   issuer: 'http://127.0.0.1:4000',
+  endpoints: null,
   authorization_endpoint: null,
   client_id: 'authdeck',
+  client_secret: { from: 'none' },
   scopes: ['openid', 'email', 'profile', 'offline_access'],
+  redirect: { kind: 'deep_link', uri: 'dev.authdeck.app:/oauth/callback' },
   redirect_uri: 'dev.authdeck.app:/oauth/callback',
 };
 
@@ -192,5 +184,6 @@ export function resetIpc(): void {
   ipc.listProviders.mockResolvedValue([DEMO_PROVIDER]);
   ipc.cancelLogin.mockResolvedValue(null);
   ipc.reopenLogin.mockResolvedValue(null);
+  ipc.beginReveal.mockResolvedValue({ nonce: 'grant-1', expires_in_seconds: 20 });
   ipc.exportDiagnostics.mockResolvedValue('/home/alice/Downloads/authdeck-diagnostics-20261125-120000.json');
 }

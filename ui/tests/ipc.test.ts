@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 const listeners = new Map<string, (e: { payload: unknown }) => void>();
 const unlistened: string[] = [];
 
-vi.mock('../src/bindings', () => {
+vi.mock('../src/bindings', async (importOriginal) => {
   const cmd = () => vi.fn();
   const event = (name: string) => ({
     listen: vi.fn((cb: (e: { payload: unknown }) => void) => {
@@ -14,6 +14,8 @@ vi.mock('../src/bindings', () => {
     }),
   });
   return {
+    // The constants (error kinds, the expiring rule) as generated.
+    ...(await importOriginal<typeof import('../src/bindings')>()),
     commands: {
       listAccounts: cmd(),
       revealToken: cmd(),
@@ -33,7 +35,7 @@ vi.mock('../src/bindings', () => {
 });
 
 const bindings = await import('../src/bindings');
-const ipc = await import('../src/ipc');
+const { ipc } = await import('../src/ipc');
 const { FALLBACK_MESSAGE } = await import('../src/errors');
 
 const commands = bindings.commands as unknown as Record<string, ReturnType<typeof vi.fn>>;
@@ -61,7 +63,7 @@ describe('commands', () => {
 
   it('turn bridge exceptions into a plain failure', async () => {
     commands.revealToken!.mockRejectedValue(new TypeError("Cannot read properties of undefined (reading 'invoke')"));
-    await expect(ipc.revealToken('a')).rejects.toMatchObject({ kind: 'other', message: FALLBACK_MESSAGE });
+    await expect(ipc.revealToken('a', 'grant')).rejects.toMatchObject({ kind: 'other', message: FALLBACK_MESSAGE });
   });
 
   it('direct commands resolve without a result wrapper', async () => {

@@ -3,7 +3,7 @@ import { getByRole, queryAllByRole, within } from '@testing-library/dom';
 import { account, fire, iso, ipc } from './fakeIpc';
 import { advance, mount, settle, useAppHarness } from './helpers';
 
-vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipc);
+vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipcModule);
 
 useAppHarness();
 
@@ -86,16 +86,22 @@ describe('account list', () => {
     expect(ipc.listAccounts).toHaveBeenCalledTimes(1);
   });
 
-  it('sorts by urgency', async () => {
+  it('keeps the order Rust sends (most urgent first; the rule is tested in src-tauri/tests.rs)', async () => {
     const later = account({ expires_at: iso(7200) });
     const unknown = account({ expires_at: null });
     const expired = account({ expires_at: iso(-60) });
     const reconnect = account({ status: 'needs_reconnect', expires_at: iso(9000) });
     const soon = account({ expires_at: iso(120) });
-    ipc.listAccounts.mockResolvedValue([later, unknown, expired, reconnect, soon]);
+    ipc.listAccounts.mockResolvedValue([reconnect, expired, soon, later, unknown]);
     const root = await mount();
     const ids = [...root.querySelectorAll('li[data-account-id]')].map((li) => li.getAttribute('data-account-id'));
     expect(ids).toEqual([reconnect.id, expired.id, soon.id, later.id, unknown.id]);
+    // A listing in another order (Rust's answer after a refresh) moves the rows.
+    ipc.listAccounts.mockResolvedValue([reconnect, soon, expired, later, unknown]);
+    fire.accountsChanged.emit(undefined);
+    await settle();
+    const moved = [...root.querySelectorAll('li[data-account-id]')].map((li) => li.getAttribute('data-account-id'));
+    expect(moved).toEqual([reconnect.id, soon.id, expired.id, later.id, unknown.id]);
   });
 
   it('shows the filter box only with more than five accounts, and filters by email or provider', async () => {
@@ -253,7 +259,7 @@ describe('account list', () => {
 
   it('paints the first rows of a thousand accounts at once and builds the rest in batches', async () => {
     const many = Array.from({ length: 1000 }, (_, i) => account({ expires_at: iso(600 + i) }));
-    ipc.listAccounts.mockResolvedValue([...many].reverse());
+    ipc.listAccounts.mockResolvedValue(many);
     const root = await mount();
     const first = root.querySelectorAll('li[data-account-id]').length;
     expect(first).toBeGreaterThan(0);

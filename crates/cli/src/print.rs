@@ -2,7 +2,7 @@
 //! core types, printed as is.
 
 use authdeck_core::inspect::TokenShape;
-use authdeck_core::{AccountView, Inspection, ProviderConfig, Status};
+use authdeck_core::{AccountView, Inspection, ProviderConfig, ProviderView, Status};
 use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
 
@@ -91,18 +91,9 @@ pub fn providers(list: &[ProviderConfig]) -> String {
     table(&["NAME", "LABEL", "ISSUER / AUTHORIZATION URL", "CLIENT ID", "REDIRECT URI"], &rows)
 }
 
-/// `provider list --json`: the configuration plus what people need to register the client.
+/// `provider list --json`: the same [`ProviderView`] the window lists.
 pub fn provider_json(p: &ProviderConfig) -> Value {
-    let mut value = serde_json::to_value(p).expect("provider config serializes");
-    if let Value::Object(map) = &mut value {
-        map.insert("label".into(), Value::String(p.label()));
-        map.insert("redirect_uri".into(), Value::String(p.redirect.display_uri()));
-        map.insert(
-            "kind".into(),
-            Value::String(if p.is_oidc() { "oidc" } else { "oauth2" }.into()),
-        );
-    }
-    value
+    serde_json::to_value(ProviderView::from(p)).expect("provider view serializes")
 }
 
 pub fn inspection(i: &Inspection, now: DateTime<Utc>) -> String {
@@ -162,6 +153,26 @@ mod tests {
         assert_eq!(relative(at(240), now), "in 4 min");
         assert_eq!(relative(at(-7200), now), "2 h 0 min ago");
         assert_eq!(relative(at(86_400 * 3), now), "in 3 days");
+    }
+
+    #[test]
+    fn provider_json_keeps_every_configuration_field() {
+        let presets = [authdeck_core::Preset::Github, authdeck_core::Preset::Google];
+        for preset in presets {
+            let config = preset.config("p", "client", None, None).unwrap();
+            let Value::Object(config_json) = serde_json::to_value(&config).unwrap() else {
+                panic!("a provider config is an object")
+            };
+            let listed = provider_json(&config);
+            for (key, value) in &config_json {
+                if key != "label" {
+                    assert_eq!(&listed[key], value, "{key}");
+                }
+            }
+            for key in ["label", "redirect_uri", "kind"] {
+                assert!(listed[key].is_string(), "{key} in {listed}");
+            }
+        }
     }
 
     #[test]

@@ -43,6 +43,7 @@
 //!   (sign-ins shared between processes), [`loopback`], [`id_token`], [`discovery`].
 //! - Tokens: [`refresh`] (single-flight, rotation), [`expiry`] (pure status rules),
 //!   [`disconnect`] (RFC 7009 revocation), [`inspect`].
+//! - Listings shared by the CLI and the window: [`AccountView`], [`views`] (providers, presets).
 //! - Errors: [`Error`], each one plain sentence; [`ErrorKind`] for the UI to branch on.
 
 pub mod account;
@@ -78,6 +79,7 @@ pub mod secret;
 pub mod token_response;
 pub mod token_set;
 pub mod userinfo;
+pub mod views;
 
 pub use account::{AccountRecord, AccountView};
 pub use activity::{ActivityEntry, ActivityKind};
@@ -94,3 +96,4 @@ pub use preset::Preset;
 pub use provider::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
 pub use provider_input::ProviderInput;
 pub use secret::Secret;
+pub use views::{ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView};

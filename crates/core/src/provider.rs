@@ -21,6 +21,7 @@ pub const DEFAULT_REDIRECT_URI: &str = "dev.authdeck.app:/oauth/callback";
 
 /// Where the authorization answer comes back to AuthDeck.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Redirect {
     /// A private-use URI scheme that the OS hands to AuthDeck (deep link).
@@ -90,6 +91,7 @@ impl Redirect {
 
 /// Where a client secret comes from. Never a plain file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum ClientSecretSource {
     /// A public client (the usual case for a native app with PKCE).

@@ -1,9 +1,15 @@
 /** Account status, ordering, filtering and wording. Pure: `now` is passed in (ms). */
 import type { AccountView, ActivityEntry, Status, TokenShape } from '../ipc';
+import { EXPIRING_WITHIN_SECONDS } from '../rules';
 import { durationWords, parseTime, relativeTime, secondsUntil } from './time';
 
-/** Less than this much time left counts as "expiring" (mirrors the Rust rule). */
-export const EXPIRING_WITHIN_MS = 5 * 60 * 1000;
+/** Less than this much time left counts as "expiring" (the Rust rule, from the bindings). */
+export const EXPIRING_WITHIN_MS = EXPIRING_WITHIN_SECONDS * 1000;
+
+/*
+ * The order of the list is Rust's (`list_accounts` answers most urgent first); the window
+ * keeps it rather than sorting again by a copy of the rule.
+ */
 
 /**
  * The status of an account at `now`, by the same rules as the Rust core, so a badge flips
@@ -39,23 +45,6 @@ export function statusWords(account: Pick<AccountView, 'status' | 'expires_at'>,
 export function whoIs(account: Pick<AccountView, 'email' | 'display_name'>): string {
   const email = account.email?.trim();
   return email !== undefined && email !== '' ? email : account.display_name;
-}
-
-const RANK: Record<Status, number> = { needs_reconnect: 0, expired: 1, expiring: 1, valid: 1 };
-
-/**
- * Most urgent first: sign-ins that need reconnecting, then the soonest expiry (expired ones
- * first), then unknown expiry; ties by name. Returns a new array.
- */
-export function sortByUrgency(accounts: readonly AccountView[], now: number): AccountView[] {
-  return [...accounts].sort((a, b) => {
-    const rank = RANK[statusAt(a, now)] - RANK[statusAt(b, now)];
-    if (rank !== 0) return rank;
-    const ea = parseTime(a.expires_at) ?? Number.POSITIVE_INFINITY;
-    const eb = parseTime(b.expires_at) ?? Number.POSITIVE_INFINITY;
-    if (ea !== eb) return ea < eb ? -1 : 1;
-    return whoIs(a).localeCompare(whoIs(b)) || a.id.localeCompare(b.id);
-  });
 }
 
 /** The filter box appears once there are more than this many accounts. */

@@ -1,8 +1,13 @@
-/** The account list: keyed rows updated in place (focus and scroll survive every refresh). */
+/**
+ * The account list: keyed rows updated in place (focus and scroll survive every refresh).
+ * It shows the store's accounts in the store's order and each row's refresh state from the
+ * store, following its changes.
+ */
 import { button, h, setText } from '../dom';
 import { icons } from '../icons';
 import type { AccountView } from '../ipc';
 import { attentionCount, filterAccounts, FILTER_THRESHOLD } from '../logic/accounts';
+import type { AccountStore } from '../store';
 import { AccountRow, type RowActions } from './accountRow';
 
 /** Rows built before the first paint (more than fit in a tall window); the rest follow in
@@ -41,10 +46,23 @@ export class AccountList {
             }
           }
         }, { rootMargin: '200px 0px' });
-  /** Called after each background batch (the app re-applies refresh state). */
-  onBatch: (() => void) | null = null;
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly actions: RowActions) {
+  constructor(
+    private readonly actions: RowActions,
+    private readonly store: AccountStore,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.unsubscribe = store.subscribe((change) => {
+      if (change.type === 'accounts') {
+        this.setAccounts(store.accounts, this.now());
+      } else if (change.type === 'account') {
+        const account = store.get(change.id);
+        if (account !== undefined) this.rows.get(change.id)?.update(account, this.now());
+      } else {
+        this.rows.get(change.id)?.setRefreshing(store.isRefreshing(change.id));
+      }
+    });
     this.summary = h('p', { class: 'summary', 'data-testid': 'summary' });
     this.filterInput = h('input', {
       type: 'search',
@@ -89,7 +107,7 @@ export class AccountList {
    * are built at once; with hundreds of accounts the rest follow in small batches so the
    * window paints quickly.
    */
-  setAccounts(accounts: readonly AccountView[], now: number): void {
+  private setAccounts(accounts: readonly AccountView[], now: number): void {
     this.accounts = [...accounts];
     this.cancelBatches();
     const ids = new Set(accounts.map((a) => a.id));
@@ -127,6 +145,7 @@ export class AccountList {
       } else {
         row.update(account, now);
       }
+      row.setRefreshing(this.store.isRefreshing(account.id));
       if (row.element === cursor) {
         cursor = cursor.nextSibling;
       } else {
@@ -144,7 +163,6 @@ export class AccountList {
         this.pending = setTimeout(() => {
           this.pending = null;
           this.place(end, BATCH, Date.now());
-          this.onBatch?.();
         }, 0);
       };
       if (start === 0 && typeof requestAnimationFrame === 'function') {
@@ -181,6 +199,7 @@ export class AccountList {
   }
 
   destroy(): void {
+    this.unsubscribe();
     this.cancelBatches();
     this.observer?.disconnect();
   }

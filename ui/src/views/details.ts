@@ -5,7 +5,8 @@
  */
 import { button, focus, h, replaceChildren, setAttr, setText } from '../dom';
 import { icons, providerIcon } from '../icons';
-import * as ipc from '../ipc';
+import type { IpcFailure } from '../errors';
+import { ipc } from '../ipc';
 import type { AccountDetails, AccountView, Inspection, TokenShape, Value } from '../ipc';
 import { activityWords, statusAt, statusWords, TIME_CLAIMS, tokenShapeWords, whoIs } from '../logic/accounts';
 import { absoluteTime, parseTime, relativeTime, whenText } from '../logic/time';
@@ -15,7 +16,7 @@ import { openDialog, type Dialog } from './dialog';
 export interface DetailsDeps {
   setAutoRefresh: (id: string, on: boolean) => Promise<void>;
   /** Show a failure (toast with a next step). */
-  onFailure: (failure: ipc.IpcFailure, account: AccountView) => void;
+  onFailure: (failure: IpcFailure, account: AccountView) => void;
   now: () => number;
   fallbackFocus: () => HTMLElement | null;
 }
@@ -254,7 +255,9 @@ export class DetailsView {
     this.revealButton.disabled = true;
     this.revealButton.setAttribute('aria-busy', 'true');
     try {
-      const token = await ipc.revealToken(this.account.id);
+      // Rust reveals only with the one-time grant of this click (a script cannot reveal alone).
+      const grant = await ipc.beginReveal(this.account.id);
+      const token = await ipc.revealToken(this.account.id, grant.nonce);
       if (this.dialog.closed) return;
       const code = h('code', { class: 'secret', 'data-testid': 'revealed-token', tabindex: '0', 'aria-label': 'Access token' });
       code.textContent = token;

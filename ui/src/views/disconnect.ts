@@ -1,7 +1,8 @@
 /** "Disconnect alice@example.com?" — confirm, then sign out at the provider and forget. */
 import { button, focus, h } from '../dom';
 import { icons } from '../icons';
-import * as ipc from '../ipc';
+import type { IpcFailure } from '../errors';
+import { ipc } from '../ipc';
 import type { AccountView, DisconnectReport } from '../ipc';
 import { whoIs } from '../logic/accounts';
 import { openDialog, type Dialog } from './dialog';
@@ -9,7 +10,7 @@ import { openDialog, type Dialog } from './dialog';
 export interface DisconnectDeps {
   onStart: (account: AccountView) => void;
   onDone: (account: AccountView, report: DisconnectReport) => void;
-  onFailed: (account: AccountView, failure: ipc.IpcFailure) => void;
+  onFailed: (account: AccountView, failure: IpcFailure) => void;
   fallbackFocus: () => HTMLElement | null;
 }
 

@@ -1,0 +1,97 @@
+//! Accounts: listing, details, refresh, disconnect, auto-refresh, and app-wide status.
+
+use std::time::Duration;
+
+use authdeck_core::{AccountView, DisconnectReport, Error};
+use chrono::Utc;
+use tauri::async_runtime;
+
+use super::{AccountDetails, AppStatus, Shell};
+use crate::error::{IpcError, IpcResult};
+use crate::events::{AppEvent, RefreshState};
+
+impl Shell {
+    /// All accounts, most urgent first; reads the account files on a blocking thread, so the
+    /// main thread (which also paints the window) never waits on the disk.
+    pub async fn accounts(&self) -> IpcResult<Vec<AccountView>> {
+        let deck = self.deck.clone();
+        async_runtime::spawn_blocking(move || deck.accounts(Utc::now()))
+            .await
+            .map_err(|e| IpcError::other(format!("Listing the accounts stopped: {e}")))?
+            .map_err(IpcError::from)
+    }
+
+    pub async fn details(&self, id: &str) -> IpcResult<AccountDetails> {
+        let inspection = self.deck.inspect(id).await?;
+        let activity = self.deck.activity(&inspection.account.id, 100)?;
+        Ok(AccountDetails { inspection, activity })
+    }
+
+    /// Refreshes one account; `automatic` for the timer (which only refreshes when due).
+    /// Concurrent calls for one account are coalesced by the core's single-flight lock; this
+    /// set only keeps the timer from queueing behind a click.
+    pub async fn refresh(&self, id: &str, automatic: bool) -> IpcResult<Option<AccountView>> {
+        let id = self.deck.account(id, Utc::now())?.id;
+        let first = self.refreshing.lock().expect("refreshing set").insert(id.clone());
+        if automatic && !first {
+            return Ok(None);
+        }
+        let state = |refreshing, error| {
+            AppEvent::RefreshState(RefreshState {
+                account_id: id.clone(),
+                refreshing,
+                automatic,
+                error,
+            })
+        };
+        self.host.emit(state(true, None));
+        let result = if automatic {
+            self.deck.refresh_if_due(&id).await
+        } else {
+            self.deck.refresh(&id).await.map(Some)
+        };
+        if first {
+            self.refreshing.lock().expect("refreshing set").remove(&id);
+        }
+        let result = result.map_err(IpcError::from);
+        self.host.emit(state(false, result.as_ref().err().cloned()));
+        self.accounts_changed();
+        result
+    }
+
+    pub async fn disconnect(&self, id: &str) -> IpcResult<DisconnectReport> {
+        let report = self.deck.disconnect(id).await?;
+        self.accounts_changed();
+        Ok(report)
+    }
+
+    pub async fn set_auto_refresh(&self, id: &str, on: bool) -> IpcResult<AccountView> {
+        let view = self.deck.set_auto_refresh(id, on).await?;
+        self.accounts_changed();
+        Ok(view)
+    }
+
+    pub async fn status(&self) -> AppStatus {
+        let keychain = tokio::time::timeout(Duration::from_secs(5), self.deck.keychain_status())
+            .await
+            .unwrap_or(Err(Error::KeychainTimeout(5)));
+        AppStatus {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            data_dir: self.deck.home().root().display().to_string(),
+            keychain_available: keychain.is_ok(),
+            keychain_message: keychain.err().map(|e| e.to_string()),
+        }
+    }
+
+    /// Saves the diagnostics bundle in `dir` and returns its path.
+    pub async fn export_diagnostics(&self, dir: &std::path::Path) -> IpcResult<String> {
+        let keychain = self.deck.keychain_status().await.map_err(|e| e.to_string());
+        let now = Utc::now();
+        let bundle = self.deck.diagnostics(keychain, now)?;
+        let path = dir.join(format!("authdeck-diagnostics-{}.json", now.format("%Y%m%d-%H%M%S")));
+        authdeck_core::atomic::write_json(&path, &bundle).map_err(|e| {
+            IpcError::other(format!("AuthDeck could not save {}: {e}.", path.display()))
+        })?;
+        Ok(path.display().to_string())
+    }
+}

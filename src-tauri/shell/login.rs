@@ -1,0 +1,118 @@
+//! Sign-in: starting one and waiting for its answer in the background by any route (the
+//! loopback listener here, a deep link, a pasted address, or another AuthDeck process), and
+//! sign-in answers the OS delivers as links.
+
+use std::time::{Duration, Instant};
+
+use authdeck_core::{AccountView, Error, LoginHandle, LoginOptions};
+use tauri::async_runtime;
+
+use super::{LoginStarted, Shell};
+use crate::error::{IpcError, IpcResult};
+use crate::events::{AppEvent, CallbackHandled, LoginFinished};
+
+impl Shell {
+    /// Starts a sign-in, opens the browser, and waits in the background for its answer by any
+    /// route (loopback listener here, deep link, paste, or another AuthDeck process).
+    pub async fn start_login(
+        &self,
+        provider: &str,
+        login_hint: Option<String>,
+    ) -> IpcResult<LoginStarted> {
+        let started = self.deck.start_login(provider, LoginOptions { login_hint }).await?;
+        let ticket = started.ticket();
+        let listener = started.loopback.map(|listener| {
+            let answering = listener.answering();
+            let deck = self.deck.clone();
+            let task = async_runtime::spawn(async move {
+                let serve = listener.serve(|url| {
+                    let deck = deck.clone();
+                    async move { deck.complete_callback(&url).await }
+                });
+                if let Err(e) = serve.await {
+                    tracing::debug!(error = %e, "loopback sign-in ended with an error");
+                }
+            });
+            (task, answering)
+        });
+        let shell = self.clone();
+        let (handle, expires_at) = (ticket.handle.clone(), ticket.expires_at);
+        self.waiting
+            .lock()
+            .expect("waiting sign-ins")
+            .insert(handle.clone(), ticket.authorization_url.clone());
+        async_runtime::spawn(async move {
+            let result = shell.deck.wait_for_login(&handle, expires_at).await;
+            shell.waiting.lock().expect("waiting sign-ins").remove(&handle);
+            if let Some((task, answering)) = listener {
+                // Answered through the listener: let it send its page; otherwise stop it.
+                if answering.load(std::sync::atomic::Ordering::SeqCst) {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+                } else {
+                    task.abort();
+                }
+            }
+            let (account, error) = match result {
+                Ok(account) => (Some(account), None),
+                Err(e) => (None, Some(IpcError::from(e))),
+            };
+            shell.host.emit(AppEvent::LoginFinished(LoginFinished { handle, account, error }));
+            shell.accounts_changed();
+            shell.host.focus_window();
+        });
+        let browser_error = self.host.open_browser(&ticket.authorization_url).err();
+        Ok(LoginStarted { ticket, browser_error })
+    }
+
+    /// Opens the sign-in page of a sign-in this window is waiting for, again.
+    pub fn reopen_login(&self, handle: &LoginHandle) -> IpcResult<()> {
+        let url = self.waiting.lock().expect("waiting sign-ins").get(handle).cloned();
+        let url = url.ok_or_else(|| {
+            IpcError::from(Error::Invalid("That sign-in is no longer waiting.".into()))
+        })?;
+        self.host.open_browser(&url).map_err(|why| {
+            IpcError::other(format!("AuthDeck could not open your browser ({why})."))
+        })
+    }
+
+    /// "Reconnect": signs in again with the same provider, hinting the same user.
+    pub async fn reconnect(&self, id: &str) -> IpcResult<LoginStarted> {
+        let record = self.deck.account_record(id)?;
+        let hint = record.email.clone().or(record.name.clone());
+        self.start_login(&record.provider, hint).await
+    }
+
+    pub async fn cancel_login(&self, handle: &LoginHandle) {
+        // The waiter reports the cancellation and stops the listener.
+        self.deck.cancel_login(handle).await;
+    }
+
+    /// An address pasted into the "Paste the address you were sent to" field.
+    pub async fn submit_callback(&self, url: &str) -> IpcResult<AccountView> {
+        let account = self.deck.complete_callback(url).await?;
+        self.accounts_changed();
+        Ok(account)
+    }
+
+    /// A sign-in answer delivered by the OS (deep link, or the app started with it). Handled
+    /// in Rust; the UI only hears the outcome. The same link delivered twice (the deep-link
+    /// plugin and single-instance both forward it) is handled once.
+    pub async fn handle_link(&self, url: &str) {
+        {
+            let mut recent = self.recent_links.lock().expect("recent links");
+            recent.retain(|(_, at)| at.elapsed() < Duration::from_secs(60));
+            if recent.iter().any(|(seen, _)| seen == url) {
+                return;
+            }
+            recent.push_back((url.to_string(), Instant::now()));
+        }
+        self.host.focus_window();
+        let result = self.deck.complete_callback(url).await;
+        let (account, error) = match result {
+            Ok(account) => (Some(account), None),
+            Err(e) => (None, Some(IpcError::from(e))),
+        };
+        self.host.emit(AppEvent::CallbackHandled(CallbackHandled { account, error }));
+        self.accounts_changed();
+    }
+}

@@ -1,0 +1,43 @@
+//! The shapes the shell's commands return that exist only for the window. Listings shared
+//! with the CLI (accounts, providers, presets) are the core's views.
+
+use authdeck_core::inspect::Inspection;
+use authdeck_core::{ActivityEntry, LoginTicket};
+use serde::Serialize;
+
+/// A sign-in started in this window, shown while waiting.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct LoginStarted {
+    pub ticket: LoginTicket,
+    /// Why the browser did not open, if it did not (the UI then offers the link).
+    pub browser_error: Option<String>,
+}
+
+/// Details of one account, for the Details view.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct AccountDetails {
+    pub inspection: Inspection,
+    pub activity: Vec<ActivityEntry>,
+}
+
+/// What the Copy action tells the user.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct CopyReceipt {
+    pub clears_in_seconds: u32,
+}
+
+/// The one-time grant a click on "Reveal" gives: `reveal_token` needs it, once, soon.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct RevealGrant {
+    pub nonce: String,
+    pub expires_in_seconds: u32,
+}
+
+/// App-wide facts for the header and badges.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct AppStatus {
+    pub version: String,
+    pub data_dir: String,
+    pub keychain_available: bool,
+    pub keychain_message: Option<String>,
+}
