@@ -140,8 +140,11 @@ test('http:// endpoints off this computer and bad redirect URIs are refused, fas
   assert.deepEqual(await providerList(home), [], 'nothing was added');
   assert.equal(trap.connections(), 0, 'no network request was made');
 
+  // `localhost` is a name, not a loopback address: only literal loopback IPs may use http.
+  const named = await fails(['provider', 'add', 'x', '--issuer', 'http://localhost:9', '--client-id', 'c'], { home, env: trap.env });
+  assert.match(named.stderr, /127\.0\.0\.1 or \[::1\]/, named.stderr);
   // Loopback http is fine (and still offline at add time).
-  for (const issuer of ['http://localhost:9', 'http://127.0.0.1:9/realms/x', 'http://[::1]:9']) {
+  for (const issuer of ['http://127.0.0.1:9/realms/x', 'http://[::1]:9']) {
     await ok(['provider', 'add', `ok${issuer.length}`, '--issuer', issuer, '--client-id', 'c'], { home, env: trap.env });
   }
   assert.equal(trap.connections(), 0);

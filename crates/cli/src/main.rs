@@ -36,7 +36,7 @@ fn main() {
         match run(cli.command).await {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("{e}");
+                print::say_err!("{e}");
                 1
             }
         }
@@ -60,7 +60,7 @@ fn usage_error(error: clap::Error) -> ! {
             let mut chars = text.chars();
             let text: String =
                 chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
-            eprintln!("{text}. Run `authdeck --help` to see how to use it.");
+            print::say_err!("{text}. Run `authdeck --help` to see how to use it.");
             std::process::exit(2);
         }
     }
@@ -102,7 +102,7 @@ async fn run(command: Command) -> Result<()> {
             let name = add.name.clone();
             let (config, secret) = provider_config(*add)?;
             let config = deck.add_provider(config, secret).await?;
-            println!(
+            print::say!(
                 "Added provider {name}. Register this redirect URI with the provider: {}",
                 config.redirect.display_uri()
             );
@@ -113,43 +113,45 @@ async fn run(command: Command) -> Result<()> {
                 let values: Vec<_> = list.iter().map(print::provider_json).collect();
                 println!("{}", json(&values));
             } else {
-                println!("{}", print::providers(&list));
+                print::say_lines(print::providers(&list));
             }
         }
         Command::Provider(ProviderCommand::Remove { name }) => {
             deck.remove_provider(&name).await?;
-            println!("Removed provider {name}.");
+            print::say!("Removed provider {name}.");
         }
         Command::Login { provider, no_browser, hint } => {
             let started = deck.start_login(&provider, LoginOptions { login_hint: hint }).await?;
-            println!("{}", started.authorization_url);
+            print::say!("{}", started.authorization_url);
             let _ = std::io::stdout().flush();
             if !no_browser && let Err(e) = open::that_detached(&started.authorization_url) {
-                eprintln!("Could not open the browser ({e}); open the address above yourself.");
+                print::say_err!(
+                    "Could not open the browser ({e}); open the address above yourself."
+                );
             }
-            eprintln!(
+            print::say_err!(
                 "Finish signing in in your browser. Waiting… (or paste here the address the \
                  browser was sent back to)"
             );
             let account = wait::finish(&deck, started).await?;
-            eprintln!("Connected {}.", account.display_name);
-            println!("{}", account.id);
+            print::say_err!("Connected {}.", account.display_name);
+            print::say!("{}", account.id);
         }
         Command::Callback { url } => {
             let account = deck.complete_callback(&url).await?;
-            println!("Connected {} ({}).", account.display_name, account.id);
+            print::say!("Connected {} ({}).", account.display_name, account.id);
         }
         Command::Accounts { json: as_json } => {
             let views = deck.accounts(now)?;
             if as_json {
                 println!("{}", json(&views));
             } else {
-                println!("{}", print::accounts(&views, now));
+                print::say_lines(print::accounts(&views, now));
             }
         }
         Command::Refresh { account: Some(account), .. } => {
             let view = deck.refresh(&account).await?;
-            println!("Refreshed {} ({}); {}.", view.display_name, view.id, expiry_words(&view));
+            print::say!("Refreshed {} ({}); {}.", view.display_name, view.id, expiry_words(&view));
         }
         Command::Refresh { account: None, concurrency, .. } => {
             let skipped: Vec<_> = deck
@@ -159,13 +161,13 @@ async fn run(command: Command) -> Result<()> {
                 .collect();
             let results = deck.refresh_all(concurrency).await?;
             if results.is_empty() && skipped.is_empty() {
-                println!("No accounts to refresh.");
+                print::say!("No accounts to refresh.");
             }
             // One line per account on stdout; one summary sentence on stderr if any failed.
             let mut failed = 0;
             for item in &results {
                 match &item.result {
-                    Ok(view) => println!(
+                    Ok(view) => print::say!(
                         "Refreshed {} ({}); {}.",
                         view.display_name,
                         view.id,
@@ -173,14 +175,15 @@ async fn run(command: Command) -> Result<()> {
                     ),
                     Err(e) => {
                         failed += 1;
-                        println!("Could not refresh {}: {e}", item.account_id);
+                        print::say!("Could not refresh {}: {e}", item.account_id);
                     }
                 }
             }
             for account in &skipped {
-                println!(
+                print::say!(
                     "Skipped {} ({}): it must be connected again.",
-                    account.display_name, account.id
+                    account.display_name,
+                    account.id
                 );
             }
             if failed > 0 {
@@ -198,14 +201,14 @@ async fn run(command: Command) -> Result<()> {
                 authdeck_core::ActivityKind::Revealed,
                 Some("Printed by `authdeck token`".into()),
             );
-            println!("{}", token.expose());
+            print::say!("{}", token.expose());
         }
         Command::Inspect { account, json: as_json } => {
             let inspection = deck.inspect(&account).await?;
             if as_json {
                 println!("{}", json(&inspection));
             } else {
-                println!("{}", print::inspection(&inspection, now));
+                print::say_lines(print::inspection(&inspection, now));
             }
         }
         Command::Doctor { json: as_json } => {
@@ -219,9 +222,9 @@ async fn run(command: Command) -> Result<()> {
         Command::Completions { .. } | Command::Manpage => {} // handled above
         Command::Logout { account } => {
             let report = deck.disconnect(&account).await?;
-            println!("Disconnected {}.", report.account_id);
+            print::say!("Disconnected {}.", report.account_id);
             if let Some(warning) = report.warning {
-                eprintln!("{warning}");
+                print::say_err!("{warning}");
             }
         }
     }

@@ -1,10 +1,76 @@
 //! Human-readable output: tables and relative times. JSON output is the serde form of the
-//! core types, printed as is.
+//! core types, printed as is (serde escapes control characters).
+//!
+//! Names, emails, subjects, claims and error texts come from providers. Printed raw, a control
+//! sequence in one of them would act on the terminal (`ESC ] 52` writes the clipboard,
+//! `ESC [ 2J` clears the screen, a bidi override reorders what is shown). So every human line
+//! goes out through [`say!`], [`say_err!`] or [`say_lines`], which pass it through [`terminal_safe`], the one
+//! place that decides what may reach a terminal; table cells and inspection values are escaped
+//! whole, so they cannot add lines either.
 
 use authdeck_core::inspect::TokenShape;
 use authdeck_core::{AccountView, Inspection, ProviderConfig, ProviderView, Status};
 use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
+
+/// `println!` for human output: the formatted text goes through [`terminal_safe`].
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::print::say_line(format!($($arg)*)) };
+}
+
+/// `eprintln!` for human output: the formatted text goes through [`terminal_safe`].
+macro_rules! say_err {
+    ($($arg:tt)*) => { $crate::print::say_err_line(format!($($arg)*)) };
+}
+
+pub(crate) use {say, say_err};
+
+/// Prints one human line on stdout; a line break inside it is escaped too.
+pub fn say_line(text: impl AsRef<str>) {
+    println!("{}", terminal_safe(text.as_ref(), false));
+}
+
+/// Prints one human line on stderr; a line break inside it is escaped too.
+pub fn say_err_line(text: impl AsRef<str>) {
+    eprintln!("{}", terminal_safe(text.as_ref(), false));
+}
+
+/// Prints a table or a report built here, whose values are already escaped one by one.
+pub fn say_lines(text: impl AsRef<str>) {
+    println!("{}", terminal_safe(text.as_ref(), true));
+}
+
+/// Escapes what a terminal would act on instead of showing: C0 and C1 controls, DEL, bidi
+/// overrides and isolates, line and paragraph separators. `keep_newlines` lets our own line
+/// breaks through (the text is ours with values already escaped inside it).
+pub fn terminal_safe(text: &str, keep_newlines: bool) -> String {
+    let acts = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !text.chars().any(acts) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if acts(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A provider value inside a line: escaped whole.
+fn value(text: &str) -> String {
+    terminal_safe(text, false)
+}
 
 /// "in 4 min", "2 h ago", "in 3 days".
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -35,8 +101,10 @@ fn local(at: DateTime<Utc>) -> String {
 }
 
 fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> =
+        rows.iter().map(|row| row.iter().map(|cell| value(cell)).collect()).collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
@@ -99,17 +167,17 @@ pub fn provider_json(p: &ProviderConfig) -> Value {
 pub fn inspection(i: &Inspection, now: DateTime<Utc>) -> String {
     let a = &i.account;
     let mut out = vec![
-        format!("Account      {} ({})", a.display_name, a.id),
-        format!("Provider     {} [{}]", a.provider_label, a.provider),
-        format!("Subject      {}", a.subject),
+        format!("Account      {} ({})", value(&a.display_name), value(&a.id)),
+        format!("Provider     {} [{}]", value(&a.provider_label), value(&a.provider)),
+        format!("Subject      {}", value(&a.subject)),
         format!("Status       {}", status_words(a, now)),
         match i.expires_at {
             Some(at) => format!("Expires      {} ({})", local(at), relative(at, now)),
             None => "Expires      unknown (the provider did not say)".into(),
         },
         format!("Issued       {}", local(i.issued_at)),
-        format!("Token type   {}", i.token_type),
-        format!("Scopes       {}", i.scopes.join(" ")),
+        format!("Token type   {}", value(&i.token_type)),
+        format!("Scopes       {}", value(&i.scopes.join(" "))),
         format!("Refresh      {}", if i.has_refresh_token { "yes" } else { "no" }),
         format!(
             "Refreshed    {}",
@@ -117,17 +185,17 @@ pub fn inspection(i: &Inspection, now: DateTime<Utc>) -> String {
         ),
     ];
     if let Some(error) = &i.last_error {
-        out.push(format!("Last error   {error}"));
+        out.push(format!("Last error   {}", value(error)));
     }
     out.push(format!("Access token {}", shape(&i.access_token)));
     if let Some(id) = &i.id_token {
         out.push(format!("ID token     {}", shape(id)));
     }
     let e = &i.endpoints;
-    out.push(format!("Issuer       {}", e.issuer.as_deref().unwrap_or("-")));
-    out.push(format!("Token URL    {}", e.token_endpoint));
-    out.push(format!("Revocation   {}", e.revocation_endpoint.as_deref().unwrap_or("-")));
-    out.push(format!("Client ID    {}", e.client_id));
+    out.push(format!("Issuer       {}", value(e.issuer.as_deref().unwrap_or("-"))));
+    out.push(format!("Token URL    {}", value(&e.token_endpoint)));
+    out.push(format!("Revocation   {}", value(e.revocation_endpoint.as_deref().unwrap_or("-"))));
+    out.push(format!("Client ID    {}", value(&e.client_id)));
     out.join("\n")
 }
 
@@ -135,6 +203,7 @@ fn shape(token: &TokenShape) -> String {
     match &token.claims {
         Some(claims) => {
             let header = token.header.as_ref().map(Value::to_string).unwrap_or_default();
+            let (header, claims) = (value(&header), value(&claims.to_string()));
             format!("JWT, {} chars\n  header  {header}\n  claims  {claims}", token.length)
         }
         None => format!("opaque, {} chars", token.length),
@@ -153,6 +222,51 @@ mod tests {
         assert_eq!(relative(at(240), now), "in 4 min");
         assert_eq!(relative(at(-7200), now), "2 h 0 min ago");
         assert_eq!(relative(at(86_400 * 3), now), "in 3 days");
+    }
+
+    const HOSTILE: &str = "eve\u{1b}]52;c;aGk=\u{7}\u{1b}[2J\u{9b}31m\u{202e}moc.live\nfake line";
+
+    fn hostile_view(now: DateTime<Utc>) -> AccountView {
+        AccountView {
+            id: "peer-0a1b2c3d4e".into(),
+            provider: "peer".into(),
+            provider_label: HOSTILE.into(),
+            preset: None,
+            subject: HOSTILE.into(),
+            email: Some(HOSTILE.into()),
+            display_name: HOSTILE.into(),
+            scopes: vec![HOSTILE.into()],
+            status: Status::Valid,
+            expires_at: Some(now),
+            issued_at: now,
+            has_refresh_token: false,
+            last_refreshed_at: None,
+            last_error: Some(HOSTILE.into()),
+            auto_refresh: false,
+            auto_refresh_at: None,
+        }
+    }
+
+    fn assert_inert(text: &str) {
+        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(!text.contains(bad), "{bad:?} reached the terminal: {text:?}");
+        }
+        assert!(!text.lines().any(|l| l.starts_with("fake line")), "{text}");
+    }
+
+    #[test]
+    fn provider_strings_cannot_drive_the_terminal() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let table = accounts(&[hostile_view(now)], now);
+        assert_inert(&terminal_safe(&table, true));
+        assert!(table.contains("eve\\u{1b}]52;c;aGk=\\u{7}"), "{table}");
+        assert!(table.contains("\\u{202e}moc.live\\nfake line"), "{table}");
+        assert_eq!(table.lines().count(), 2);
+        let line = terminal_safe(&format!("Connected {HOSTILE}."), false);
+        assert_inert(&line);
+        assert_eq!(line.lines().count(), 1);
+        // Ordinary text, accents and emoji included, is left alone.
+        assert_eq!(terminal_safe("José 🙂 <a@b.c>\n", true), "José 🙂 <a@b.c>\n");
     }
 
     #[test]

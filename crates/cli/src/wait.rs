@@ -29,7 +29,7 @@ pub async fn finish(deck: &Deck, started: StartedLogin) -> Result<AccountView> {
                 continue;
             }
             match deck.complete_callback(line).await {
-                Err(Error::Callback(e)) if !e.consumes_sign_in() => eprintln!("{e}"),
+                Err(Error::Callback(e)) if !e.consumes_sign_in() => crate::print::say_err!("{e}"),
                 other => return other,
             }
         }

@@ -4,7 +4,7 @@
 //! and the window can both write without coordination; the file is trimmed to the most recent
 //! events when it grows.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -72,7 +72,7 @@ impl ActivityLog {
         let result = (|| {
             let mut line = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
             line.push(b'\n');
-            let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
+            let mut file = crate::private::options().create(true).append(true).open(&path)?;
             file.write_all(&line)?;
             if file.metadata()?.len() > TRIM_AT_BYTES {
                 let recent = self.read(account_id, KEEP);
@@ -121,5 +121,14 @@ mod tests {
         assert!(entries.len() <= 2000, "{}", entries.len());
         assert_eq!(entries[0].detail.as_deref(), Some("n2999"));
         assert!(fs::metadata(log.path("a")).unwrap().len() <= TRIM_AT_BYTES + 1024);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn appended_files_are_private_whatever_the_umask() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = ActivityLog::new(&Home::open(dir.path()).unwrap());
+        crate::private::with_open_umask(|| log.record("a", ActivityKind::Copied, None, Utc::now()));
+        assert_eq!(crate::private::mode_of(&log.path("a")), 0o600);
     }
 }

@@ -7,8 +7,10 @@
 //! itself is lost, the old version comes back, which is just as consistent (account metadata
 //! is a description of what the keychain holds, and the keychain is written first), and the
 //! second flush would cost a third of a millisecond on every refresh.
+//!
+//! The new file is created `0600` (see [`private`](crate::private)) before any byte is in it.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,7 +27,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut file = crate::private::options().write(true).create_new(true).open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
@@ -74,6 +76,15 @@ mod tests {
         let names: Vec<_> =
             fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec!["a.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_private_whatever_the_umask() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        crate::private::with_open_umask(|| write(&path, b"{}")).unwrap();
+        assert_eq!(crate::private::mode_of(&path), 0o600);
     }
 
     #[test]

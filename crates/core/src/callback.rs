@@ -3,7 +3,8 @@
 //! [`parse`] only reads the URL; [`check`] decides whether it is a genuine answer to a given
 //! pending sign-in: it arrived at the redirect URI that sign-in used, its `iss` names the
 //! expected issuer (RFC 9207: required when the provider advertises it, compared whenever
-//! present), and it carries either a code or an error. Anything that fails these checks is not
+//! present, and refused from a provider configured without an issuer, whose answers cannot
+//! carry one honestly: RFC 9207 §2.4), and it carries either a code or an error. Anything that fails these checks is not
 //! an answer to that sign-in and changes nothing; a genuine answer consumes it.
 
 use std::collections::HashSet;
@@ -128,6 +129,8 @@ pub fn check(answer: Answer, expected: Expected<'_>) -> Result<Verdict, Callback
             }
         }
         (None, Some(_)) if expected.iss_required => return Err(CallbackError::WrongIssuer),
+        // Explicit endpoints, no issuer: an `iss` names some other server (a mix-up).
+        (Some(_), None) => return Err(CallbackError::WrongIssuer),
         _ => {}
     }
     if let Some(error) = answer.error {
@@ -236,6 +239,20 @@ mod tests {
             check_url("http://127.0.0.1:5555/callbackx?code=a&state=s"),
             Err(CallbackError::WrongRedirect)
         );
+    }
+
+    #[test]
+    fn an_issuer_from_a_provider_without_one_is_a_mix_up() {
+        let expected = Expected {
+            redirect_uri: "http://127.0.0.1:5555/callback",
+            issuer: None,
+            iss_required: false,
+            tenant_template: false,
+        };
+        let url = "http://127.0.0.1:5555/callback?code=a&state=s&iss=https%3A%2F%2Fother.example";
+        assert_eq!(check(parse(url).unwrap(), expected).unwrap_err(), CallbackError::WrongIssuer);
+        // Not consumed: the genuine answer can still arrive.
+        assert!(!CallbackError::WrongIssuer.consumes_sign_in());
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! (`<origin>/.well-known/oauth-authorization-server<path>`) side by side and merges them:
 //! some servers list `revocation_endpoint` or `code_challenge_methods_supported` only in the
 //! latter. Each document's `issuer` must equal the configured issuer exactly (mix-up
-//! defence), endpoint URLs are used exactly as published, and every URL is checked against
-//! the http/loopback rule before anything is sent to it.
+//! defence; for Microsoft, whose documents name the tenant by its GUID or a `{tenantid}`
+//! placeholder, it must fit the issuer template instead), endpoint URLs are used exactly as
+//! published, and every URL is checked against the http/loopback rule before anything is
+//! sent to it. An https issuer that publishes an http endpoint is refused: its documents
+//! would downgrade every later request.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -79,9 +82,24 @@ async fn discover(http: &Http, issuer: &str, quirks: Quirks) -> Result<ProviderM
         )));
     }
     let docs: Vec<&Map<String, Value>> = oidc.iter().chain(oauth.iter()).collect();
-    for doc in &docs {
+    from_documents(issuer, &issuer_url, &docs, quirks)
+}
+
+/// Reads the metadata documents of `issuer` (OIDC discovery first, then RFC 8414).
+fn from_documents(
+    issuer: &str,
+    issuer_url: &Url,
+    docs: &[&Map<String, Value>],
+    quirks: Quirks,
+) -> Result<ProviderMetadata> {
+    for doc in docs {
         let published = doc.get("issuer").and_then(Value::as_str).unwrap_or_default();
-        if !issuer_matches(issuer, published, quirks.tenant_issuer_template) {
+        let matches = if quirks.tenant_issuer_template {
+            tenant_issuer_fits(issuer, published)
+        } else {
+            issuer_matches(issuer, published, false)
+        };
+        if !matches {
             return Err(Error::Invalid(format!(
                 "The provider at \"{issuer}\" says its issuer is \"{published}\". They must be \
                  the same; check the issuer URL."
@@ -94,7 +112,13 @@ async fn discover(http: &Http, issuer: &str, quirks: Quirks) -> Result<ProviderM
         match field(name) {
             None => Ok(None),
             Some(Value::String(url)) => {
-                check_url(&name.replace('_', " "), url)?;
+                let what = name.replace('_', " ");
+                if check_url(&what, url)?.scheme() == "http" && issuer_url.scheme() == "https" {
+                    return Err(Error::Invalid(format!(
+                        "The provider at \"{issuer}\" publishes its {what} over plain http://. \
+                         Ask its administrator to publish https:// addresses."
+                    )));
+                }
                 Ok(Some(url.clone()))
             }
             Some(_) => Err(Error::Invalid(format!(
@@ -144,6 +168,39 @@ fn well_known_urls(issuer: &Url) -> (Url, Url) {
     (oidc, oauth)
 }
 
+/// Microsoft's published issuer names the tenant by its GUID (for a domain tenant such as
+/// `contoso.onmicrosoft.com`, or `consumers`), or by the `{tenantid}` placeholder (for
+/// `common` and `organizations`). It fits when everything but the tenant segment is exactly
+/// the configured issuer, and that segment is the configured one, a GUID or the placeholder.
+pub fn tenant_issuer_fits(configured: &str, published: &str) -> bool {
+    let (Ok(configured), Ok(published)) = (Url::parse(configured), Url::parse(published)) else {
+        return false;
+    };
+    let segments = |url: &Url| url.path().split('/').map(String::from).collect::<Vec<_>>();
+    let (want, got) = (segments(&configured), segments(&published));
+    let same_place = configured.scheme() == published.scheme()
+        && configured.host_str() == published.host_str()
+        && configured.port() == published.port()
+        && published.query().is_none()
+        && want.len() == got.len()
+        && want.len() >= 2;
+    // Path segments: ["", tenant, rest...].
+    same_place
+        && want[2..] == got[2..]
+        && (got[1] == want[1] || is_placeholder(&got[1]) || is_guid(&got[1]))
+}
+
+/// `{tenantid}`, as written or as a parsed URL path spells it.
+fn is_placeholder(segment: &str) -> bool {
+    segment == "{tenantid}" || segment.eq_ignore_ascii_case("%7Btenantid%7D")
+}
+
+fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Exact issuer comparison, except the Entra ID multi-tenant template where the published
 /// issuer carries `{tenantid}` in place of the configured tenant segment.
 pub fn issuer_matches(expected: &str, actual: &str, tenant_template: bool) -> bool {
@@ -163,6 +220,88 @@ pub fn issuer_matches(expected: &str, actual: &str, tenant_template: bool) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preset::Preset;
+
+    fn doc(text: &str) -> Map<String, Value> {
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn read(
+        issuer: &str,
+        docs: &[&Map<String, Value>],
+        quirks: Quirks,
+    ) -> Result<ProviderMetadata> {
+        from_documents(issuer, &Url::parse(issuer).unwrap(), docs, quirks)
+    }
+
+    /// Recorded from Microsoft's v2.0 discovery document for a single tenant: the issuer
+    /// carries the tenant's GUID whatever name the tenant was asked for by.
+    const MICROSOFT_TENANT: &str =
+        include_str!("../tests/fixtures/microsoft-tenant-openid-configuration.json");
+    const MICROSOFT_CONSUMERS: &str =
+        include_str!("../tests/fixtures/microsoft-consumers-openid-configuration.json");
+
+    #[test]
+    fn microsoft_domain_tenants_and_consumers_finish_discovery() {
+        let quirks = Preset::Microsoft.quirks();
+        let tenant = doc(MICROSOFT_TENANT);
+        let issuer = "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0";
+        let metadata = read(issuer, &[&tenant], quirks).unwrap();
+        assert_eq!(
+            metadata.issuer.as_deref(),
+            Some("https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0")
+        );
+        assert!(metadata.token_endpoint.ends_with("/oauth2/v2.0/token"));
+        let consumers = doc(MICROSOFT_CONSUMERS);
+        let issuer = "https://login.microsoftonline.com/consumers/v2.0";
+        assert!(read(issuer, &[&consumers], quirks).is_ok());
+        // The template fits only Microsoft's own place, and only the tenant segment may differ.
+        let other = "https://login.microsoftonline.com/contoso.onmicrosoft.com/v1.0";
+        assert!(read(other, &[&tenant], quirks).is_err());
+        let evil =
+            MICROSOFT_TENANT.replace("login.microsoftonline.com/72f9", "login.evil.example/72f9");
+        assert!(read(issuer, &[&doc(&evil)], quirks).is_err());
+        // Without the quirk the GUID issuer is a different issuer.
+        assert!(
+            read(
+                "https://login.microsoftonline.com/consumers/v2.0",
+                &[&consumers],
+                Quirks::default()
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn tenant_issuers_fit_the_template() {
+        let configured = "https://login.microsoftonline.com/common/v2.0";
+        assert!(tenant_issuer_fits(
+            configured,
+            "https://login.microsoftonline.com/{tenantid}/v2.0"
+        ));
+        assert!(tenant_issuer_fits(configured, configured));
+        assert!(!tenant_issuer_fits(configured, "https://login.microsoftonline.com/evil/v2.0"));
+        assert!(!tenant_issuer_fits(configured, "https://login.microsoftonline.com/a/b/v2.0"));
+        assert!(!tenant_issuer_fits(
+            configured,
+            "http://login.microsoftonline.com/{tenantid}/v2.0"
+        ));
+    }
+
+    #[test]
+    fn an_https_issuer_may_not_publish_http_endpoints() {
+        let issuer = "https://id.example.com";
+        let published = doc(r#"{"issuer": "https://id.example.com",
+            "authorization_endpoint": "https://id.example.com/auth",
+            "token_endpoint": "http://127.0.0.1:9/token"}"#);
+        let error = read(issuer, &[&published], Quirks::default()).unwrap_err().to_string();
+        assert!(error.contains("plain http://"), "{error}");
+        // A loopback issuer (a local test server) may use http throughout.
+        let local = doc(r#"{"issuer": "http://127.0.0.1:9",
+            "authorization_endpoint": "http://127.0.0.1:9/auth",
+            "token_endpoint": "http://127.0.0.1:9/token"}"#);
+        assert!(read("http://127.0.0.1:9", &[&local], Quirks::default()).is_ok());
+    }
 
     #[test]
     fn well_known_locations() {

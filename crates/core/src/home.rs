@@ -4,12 +4,16 @@
 //! same place Tauri's `app_data_dir` points to), or `$AUTHDECK_HOME` when set. It holds only
 //! metadata; secrets live in the keychain under a random vault id kept here, so two data
 //! directories (two test runs, two profiles) never see each other's keychain entries.
+//!
+//! The folder is private (see [`private`](crate::private)): opening it tightens a folder or
+//! files an older version, or a careless umask, left readable to others.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::private::{self, FolderError};
 
 /// Identifier of the app: Tauri bundle identifier, keychain service, deep-link scheme.
 pub const APP_ID: &str = "dev.authdeck.app";
@@ -46,9 +50,18 @@ impl Home {
     /// Opens (creating if needed) the data directory at `root`.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
-        for dir in ["", "accounts", "pending", "locks", "activity"] {
-            create_private_dir(&root.join(dir))
-                .map_err(|e| Error::storage("create the folder", root.join(dir), e))?;
+        let mut tightened = false;
+        for dir in SUBDIRS {
+            tightened |= private::ensure_dir(&root.join(dir)).map_err(|e| match e {
+                FolderError::NotYours(_) => Error::Invalid(e.to_string()),
+                FolderError::Io(e) => Error::storage("create the folder", root.join(dir), e),
+            })?;
+        }
+        // Files written before the folder was private: tighten them once. The vault id is
+        // the marker (every version writes it first), so a private folder costs one stat.
+        let vault_file = root.join(VAULT_FILE);
+        if tightened || vault_file.exists() && private::tighten_file(&vault_file).unwrap_or(false) {
+            tighten_files(&root);
         }
         let vault = read_or_create_vault_id(&root)
             .map_err(|e| Error::storage("set up", root.join(VAULT_FILE), e))?;
@@ -85,12 +98,20 @@ impl Home {
     }
 }
 
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+const SUBDIRS: [&str; 5] = ["", "accounts", "pending", "locks", "activity"];
+
+/// Takes group and other permissions away from every file of the data folder.
+fn tighten_files(root: &Path) {
+    for dir in SUBDIRS {
+        let Ok(entries) = fs::read_dir(root.join(dir)) else { continue };
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_file())
+                && let Err(e) = private::tighten_file(&entry.path())
+            {
+                tracing::warn!(error = %e, path = %entry.path().display(), "could not tighten");
+            }
+        }
+    }
 }
 
 fn read_or_create_vault_id(root: &Path) -> io::Result<String> {
@@ -102,7 +123,12 @@ fn read_or_create_vault_id(root: &Path) -> io::Result<String> {
     // If another process won the race, the link fails and we read its id.
     let id: String = rand::random::<[u8; 16]>().iter().map(|b| format!("{b:02x}")).collect();
     let tmp = root.join(format!(".{VAULT_FILE}.{}.tmp", std::process::id()));
-    fs::write(&tmp, &id)?;
+    private::options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)?
+        .write_all(id.as_bytes())?;
     let linked = fs::hard_link(&tmp, &path);
     let _ = fs::remove_file(&tmp);
     match linked {
@@ -127,5 +153,54 @@ mod tests {
         assert_ne!(first.vault(), Home::open(b.path()).unwrap().vault());
         assert_eq!(first.vault().len(), 32);
         assert!(first.accounts_dir().is_dir());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_folder_is_private_whatever_the_umask() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("home");
+        let home = private::with_open_umask(|| Home::open(&root).unwrap());
+        for sub in SUBDIRS {
+            assert_eq!(private::mode_of(&root.join(sub)), 0o700, "{sub}");
+        }
+        assert_eq!(private::mode_of(&root.join(VAULT_FILE)), 0o600);
+        assert!(home.vault().len() == 32);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_open_folder_from_before_is_tightened_with_its_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::open(dir.path()).unwrap();
+        let open = |p: &Path, mode| fs::set_permissions(p, fs::Permissions::from_mode(mode));
+        let account = home.accounts_dir().join("a.json");
+        fs::write(&account, b"{}").unwrap();
+        open(&account, 0o644).unwrap();
+        open(&dir.path().join(VAULT_FILE), 0o644).unwrap();
+        open(&home.pending_dir(), 0o777).unwrap();
+        Home::open(dir.path()).unwrap();
+        assert_eq!(private::mode_of(&home.pending_dir()), 0o700);
+        assert_eq!(private::mode_of(&account), 0o600);
+        assert_eq!(private::mode_of(&dir.path().join(VAULT_FILE)), 0o600);
+        // A private folder whose vault id is private is not walked again.
+        open(&account, 0o644).unwrap();
+        Home::open(dir.path()).unwrap();
+        assert_eq!(private::mode_of(&account), 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_of_another_user_is_refused_in_one_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = dir.path().join("theirs");
+        fs::create_dir(&theirs).unwrap();
+        if !rustix::process::geteuid().is_root() {
+            return; // only root can hand a folder to someone else
+        }
+        std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
+        let error = Home::open(&theirs).unwrap_err();
+        assert!(error.to_string().contains("belongs to another user"), "{error}");
     }
 }

@@ -3,14 +3,16 @@
 //! At sign-in the token must be signed by a key from the provider's JWKS, be issued by the
 //! configured issuer for this client, be unexpired and carry this attempt's `nonce`. After a
 //! refresh a new ID token must keep the same `iss`, `sub` and `aud` and need not carry a
-//! `nonce`. Keys are cached per process and re-fetched once when a token names an unknown key
-//! (the provider rotated them).
+//! `nonce`. Keys are cached per process for a day at most (a key the provider withdrew stops
+//! being trusted by then), and re-fetched when a token names an unknown key (the provider
+//! rotated them), at most once a minute, so tokens with made-up key ids cannot make AuthDeck
+//! hammer the provider. Cache ages are measured on the clock passed in.
 
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use openidconnect::core::{
     CoreIdToken, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
 };
@@ -48,16 +50,57 @@ pub enum Expect<'a> {
     Refresh { previous: &'a Identity },
 }
 
+/// Signing keys are trusted for this long after they were fetched.
+pub const KEYS_KEPT: TimeDelta = TimeDelta::days(1);
+
+/// An unknown key id re-fetches the keys at most this often.
+pub const REFETCH_EVERY: TimeDelta = TimeDelta::minutes(1);
+
 /// Per-process cache of provider signing keys, by JWKS URL.
 #[derive(Debug, Clone, Default)]
 pub struct KeyCache {
-    keys: Arc<Mutex<HashMap<String, CoreJsonWebKeySet>>>,
+    keys: Arc<Mutex<HashMap<String, CachedKeys>>>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedKeys {
+    keys: CoreJsonWebKeySet,
+    fetched_at: DateTime<Utc>,
+}
+
+/// What a verification needs from the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Any keys still trusted.
+    Trusted,
+    /// Newer keys than the cached ones: the token names a key they do not have.
+    Newer,
+}
+
+/// Whether to fetch the keys again, given how old the cached ones are (a clock that went
+/// back makes them stale).
+fn must_fetch(fetched_at: Option<DateTime<Utc>>, need: Need, now: DateTime<Utc>) -> bool {
+    let younger_than = |age: TimeDelta| fetched_at.is_some_and(|at| at <= now && now - at < age);
+    match need {
+        Need::Trusted => !younger_than(KEYS_KEPT),
+        Need::Newer => !younger_than(REFETCH_EVERY),
+    }
 }
 
 impl KeyCache {
-    async fn get(&self, http: &Http, jwks_uri: &str, fresh: bool) -> Result<CoreJsonWebKeySet> {
-        if !fresh && let Some(keys) = self.keys.lock().expect("key cache").get(jwks_uri) {
-            return Ok(keys.clone());
+    /// The keys, and whether they were fetched just now.
+    async fn get(
+        &self,
+        http: &Http,
+        jwks_uri: &str,
+        need: Need,
+        now: DateTime<Utc>,
+    ) -> Result<(CoreJsonWebKeySet, bool)> {
+        let cached = self.keys.lock().expect("key cache").get(jwks_uri).cloned();
+        if let Some(cached) = &cached
+            && !must_fetch(Some(cached.fetched_at), need, now)
+        {
+            return Ok((cached.keys.clone(), false));
         }
         let url = Url::parse(jwks_uri)
             .map_err(|_| Error::IdToken("the provider's key address is not valid".into()))?;
@@ -66,8 +109,9 @@ impl KeyCache {
         })?;
         let keys: CoreJsonWebKeySet = serde_json::from_value(Value::Object(document))
             .map_err(|_| Error::IdToken("the provider's signing keys could not be read".into()))?;
-        self.keys.lock().expect("key cache").insert(jwks_uri.to_string(), keys.clone());
-        Ok(keys)
+        let entry = CachedKeys { keys: keys.clone(), fetched_at: now };
+        self.keys.lock().expect("key cache").insert(jwks_uri.to_string(), entry);
+        Ok((keys, true))
     }
 }
 
@@ -107,9 +151,8 @@ pub async fn verify(
         Some(tid) if tenant_template => issuer.replace("{tenantid}", tid),
         _ => issuer.to_string(),
     };
-    let mut fresh_keys = false;
+    let (mut jwks, mut fetched) = keys.get(http, jwks_uri, Need::Trusted, now).await?;
     loop {
-        let jwks = keys.get(http, jwks_uri, fresh_keys).await?;
         let issuer_url = IssuerUrl::new(expected_issuer.clone())
             .map_err(|_| untrusted("the provider's issuer is not a valid address"))?;
         let verifier = CoreIdTokenVerifier::new_public_client(
@@ -131,7 +174,16 @@ pub async fn verify(
             Ok(()) => break,
             Err(ClaimsVerificationError::SignatureVerification(
                 SignatureVerificationError::NoMatchingKey,
-            )) if !fresh_keys => fresh_keys = true,
+            )) if !fetched => {
+                // The provider may have rotated its keys: fetch them again, unless that was
+                // done less than a minute ago.
+                (jwks, fetched) = keys.get(http, jwks_uri, Need::Newer, now).await?;
+                if !fetched {
+                    return Err(untrusted(
+                        "the identity token's signature does not match the provider's keys",
+                    ));
+                }
+            }
             Err(e) => return Err(untrusted(explain(&e))),
         }
     }
@@ -200,4 +252,26 @@ fn identity_from(claims: &Value) -> Option<Identity> {
         email: text("email"),
         name: text("name").or_else(|| text("preferred_username")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_age_out_after_a_day_and_refetch_at_most_once_a_minute() {
+        let t0 = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let at = |secs: i64| t0 + TimeDelta::seconds(secs);
+        // Nothing cached: fetch.
+        assert!(must_fetch(None, Need::Trusted, t0));
+        assert!(must_fetch(None, Need::Newer, t0));
+        // Trusted for a day, then fetched again.
+        assert!(!must_fetch(Some(t0), Need::Trusted, at(86_399)));
+        assert!(must_fetch(Some(t0), Need::Trusted, at(86_400)));
+        // An unknown key id re-fetches only when the keys are a minute old.
+        assert!(!must_fetch(Some(t0), Need::Newer, at(59)));
+        assert!(must_fetch(Some(t0), Need::Newer, at(60)));
+        // A clock that went back makes the cache stale rather than trusted forever.
+        assert!(must_fetch(Some(at(100)), Need::Trusted, t0));
+    }
 }

@@ -70,6 +70,7 @@ pub mod login;
 pub mod loopback;
 pub mod pending;
 pub mod preset;
+pub mod private;
 pub mod provider;
 pub mod provider_input;
 pub mod provider_store;

@@ -7,7 +7,7 @@
 //! The file lock is released by the OS if the process dies.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
@@ -33,7 +33,7 @@ pub async fn lock_account(home: &Home, id: &str, wait: Duration) -> Result<Accou
     let path = home.locks_dir().join(format!("{id}.lock"));
     let local = LOCAL.lock().expect("local lock map").entry(path.clone()).or_default().clone();
     let local = tokio::time::timeout(wait, local.lock_owned()).await.map_err(|_| Error::Busy)?;
-    let file = OpenOptions::new()
+    let file = crate::private::options()
         .create(true)
         .truncate(false)
         .write(true)

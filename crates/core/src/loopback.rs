@@ -4,6 +4,10 @@
 //! for the exact callback path and nothing else, with static pages that echo nothing from the
 //! request, and stops after the first genuine answer (success or failure); a forged request
 //! gets a refusal page and leaves the sign-in waiting. Dropping the listener closes the port.
+//!
+//! Requests are read concurrently (up to [`MAX_CONNECTIONS`] at once, each with a 5 s read
+//! deadline), so a local program that opens connections and sends nothing cannot hold the
+//! browser's answer back; answers for the callback path are then completed one at a time.
 
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -13,12 +17,16 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
 
 use crate::account::AccountView;
 use crate::error::{Error, Result};
 
 const MAX_HEAD: usize = 16 * 1024;
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections whose requests are read at the same time; more wait in the accept queue.
+pub const MAX_CONNECTIONS: usize = 16;
 
 /// A bound loopback listener waiting for one sign-in answer.
 #[derive(Debug)]
@@ -66,26 +74,22 @@ impl LoopbackListener {
         F: FnMut(String) -> Fut,
         Fut: Future<Output = Result<AccountView>>,
     {
+        let mut reading = JoinSet::new();
         loop {
-            let (mut stream, _) = match self.listener.accept().await {
-                Ok(conn) => conn,
-                Err(e) => {
-                    tracing::debug!(error = %e, "loopback accept failed");
+            let read = tokio::select! {
+                accepted = self.listener.accept(), if reading.len() < MAX_CONNECTIONS => {
+                    match accepted {
+                        Ok((stream, _)) => {
+                            reading.spawn(read_request(stream, self.path.clone()));
+                        }
+                        Err(e) => tracing::debug!(error = %e, "loopback accept failed"),
+                    }
                     continue;
                 }
+                Some(read) = reading.join_next() => read,
             };
-            let target = match tokio::time::timeout(READ_TIMEOUT, read_target(&mut stream)).await {
-                Ok(Some(target)) => target,
-                _ => {
-                    respond(&mut stream, 400, PAGE_INVALID).await;
-                    continue;
-                }
-            };
-            let path = target.split('?').next().unwrap_or_default();
-            if path != self.path {
-                respond(&mut stream, 404, PAGE_NOT_FOUND).await;
-                continue;
-            }
+            // A reader that panicked (it cannot) or was refused has answered already.
+            let Ok(Some((mut stream, target))) = read else { continue };
             let url = format!("http://127.0.0.1:{}{target}", self.port);
             self.answering.store(true, Ordering::SeqCst);
             match complete(url).await {
@@ -104,6 +108,23 @@ impl LoopbackListener {
             }
         }
     }
+}
+
+/// Reads one request; answers it at once unless it is for the callback path, which is
+/// returned with its request target for the sign-in to check.
+async fn read_request(mut stream: TcpStream, path: String) -> Option<(TcpStream, String)> {
+    let target = match tokio::time::timeout(READ_TIMEOUT, read_target(&mut stream)).await {
+        Ok(Some(target)) => target,
+        _ => {
+            respond(&mut stream, 400, PAGE_INVALID).await;
+            return None;
+        }
+    };
+    if target.split('?').next().unwrap_or_default() != path {
+        respond(&mut stream, 404, PAGE_NOT_FOUND).await;
+        return None;
+    }
+    Some((stream, target))
 }
 
 /// Reads the request head and returns the request target of a GET.
@@ -205,5 +226,48 @@ mod tests {
         assert!(matches!(result, Err(Error::Callback(CallbackError::Denied))));
         // The port is closed afterwards.
         assert!(get(port, "/callback?state=good").await.is_err());
+    }
+
+    #[tokio::test]
+    async fn idle_connections_do_not_delay_the_real_answer() {
+        let listener = LoopbackListener::bind(None, "/callback").await.unwrap();
+        let port = listener.port();
+        let server = tokio::spawn(listener.serve(|_| async move {
+            Err::<AccountView, _>(Error::Callback(CallbackError::Denied))
+        }));
+        let mut idle = Vec::new();
+        for _ in 0..3 {
+            idle.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = std::time::Instant::now();
+        let page = get(port, "/callback?error=access_denied&state=good").await.unwrap();
+        let waited = started.elapsed();
+        assert!(page.contains("did not finish"), "{page}");
+        assert!(waited < Duration::from_secs(1), "the answer waited {waited:?}");
+        assert!(server.await.unwrap().is_err());
+        drop(idle);
+    }
+
+    #[tokio::test]
+    async fn connections_beyond_the_bound_wait_their_turn() {
+        let listener = LoopbackListener::bind(None, "/callback").await.unwrap();
+        let port = listener.port();
+        let server = tokio::spawn(listener.serve(|_| async move {
+            Err::<AccountView, _>(Error::Callback(CallbackError::Denied))
+        }));
+        let mut idle = Vec::new();
+        for _ in 0..MAX_CONNECTIONS {
+            idle.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // The listener is full: a new request is not read until an idle one goes away.
+        let answer = tokio::spawn(get(port, "/callback?error=access_denied&state=good"));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!answer.is_finished());
+        idle.pop();
+        let page = tokio::time::timeout(Duration::from_secs(2), answer).await.unwrap().unwrap();
+        assert!(page.unwrap().contains("did not finish"));
+        assert!(server.await.unwrap().is_err());
     }
 }

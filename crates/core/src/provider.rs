@@ -3,8 +3,9 @@
 //!
 //! Everything here is metadata and lives in `providers.json`; a client secret, when a
 //! provider needs one, comes from the keychain or an environment variable and never from a
-//! file. URLs are checked before any request: `http://` is refused unless the host is this
-//! computer, and redirect URIs follow RFC 8252 (a reverse-domain private-use scheme, or the
+//! file. URLs are checked before any request: `http://` is refused unless the host is a
+//! literal loopback address (`localhost` is a name that DNS or /etc/hosts may point anywhere),
+//! and redirect URIs follow RFC 8252 (a reverse-domain private-use scheme, or the
 //! loopback interface).
 
 use std::net::IpAddr;
@@ -222,7 +223,7 @@ pub fn check_url(what: &str, raw: &str) -> Result<Url> {
         "http" => {
             return Err(Error::Invalid(format!(
                 "The {what} \"{raw}\" uses http://, which is only allowed for this computer \
-                 (127.0.0.1, ::1 or localhost). Use an https:// address."
+                 written as 127.0.0.1 or [::1]. Use an https:// address."
             )));
         }
         _ => {
@@ -237,9 +238,10 @@ pub fn check_url(what: &str, raw: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// A literal loopback IP; a name (even `localhost`) could resolve elsewhere.
 fn is_loopback_host(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Domain(_)) => false,
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
@@ -268,10 +270,12 @@ mod tests {
     fn http_is_only_for_loopback() {
         assert!(oidc("https://id.example.com").validate().is_ok());
         assert!(oidc("http://127.0.0.1:8080").validate().is_ok());
-        assert!(oidc("http://localhost:8080/realms/x").validate().is_ok());
         assert!(oidc("http://[::1]:8080").validate().is_ok());
+        assert!(oidc("http://127.0.0.2:8080").validate().is_ok());
         let err = oidc("http://id.example.com").validate().unwrap_err().to_string();
         assert!(err.contains("only allowed for this computer"), "{err}");
+        let err = oidc("http://localhost:8080/realms/x").validate().unwrap_err().to_string();
+        assert!(err.contains("127.0.0.1 or [::1]"), "{err}");
         assert!(oidc("http://127.0.0.1.example.com").validate().is_err());
         assert!(oidc("ftp://id.example.com").validate().is_err());
     }

@@ -2,7 +2,6 @@
 //! an exclusive file lock and are written atomically, so two processes adding providers at
 //! once cannot lose one.
 
-use std::fs::OpenOptions;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -47,7 +46,7 @@ impl ProviderStore {
         &self,
         change: impl FnOnce(&mut Vec<ProviderConfig>) -> Result<T>,
     ) -> Result<T> {
-        let lock = OpenOptions::new()
+        let lock = crate::private::options()
             .create(true)
             .truncate(false)
             .write(true)
