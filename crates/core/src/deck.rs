@@ -23,6 +23,7 @@ use crate::provider::{ClientSecretSource, ProviderConfig};
 use crate::provider_store::ProviderStore;
 use crate::secret::Secret;
 use crate::token_set::TokenSet;
+use crate::unsaved::Unsaved;
 
 /// AuthDeck's core. Cheap to clone; clones share caches.
 #[derive(Debug, Clone)]
@@ -36,6 +37,7 @@ pub struct Deck {
     pub(crate) pending: PendingStore,
     pub(crate) activity: ActivityLog,
     pub(crate) config: Arc<DeckConfig>,
+    pub(crate) unsaved: Unsaved,
 }
 
 impl Deck {
@@ -61,6 +63,7 @@ impl Deck {
         Deck {
             http,
             config: Arc::new(config),
+            unsaved: Unsaved::default(),
             keychain: Keychain::with_timeout(store, config.keychain_timeout),
             keys: KeyCache::default(),
             accounts: AccountStore::new(&home),
@@ -179,7 +182,11 @@ impl Deck {
     }
 
     /// An account's secrets; missing secrets mean the account must be connected again.
+    /// A renewed set the keychain has not taken yet comes first (see [`unsaved`](crate::unsaved)).
     pub(crate) async fn tokens(&self, account: &AccountRecord) -> Result<TokenSet> {
+        if let Some((_, tokens)) = self.unsaved.get(&account.id) {
+            return Ok(tokens);
+        }
         let value = self.keychain.get(&TokenSet::key(&account.id)).await?;
         value.as_ref().and_then(TokenSet::from_keychain).ok_or(Error::SecretsMissing)
     }

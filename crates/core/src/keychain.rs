@@ -201,6 +201,15 @@ impl Keychain {
         self.run("delete", key, |store, key| store.delete(key)).await
     }
 
+    /// Waits until no call on `key` is in flight (one that timed out may still be running).
+    pub(crate) async fn idle(&self, key: &str) {
+        let lock = {
+            let mut locks = self.locks.lock().expect("keychain lock map");
+            locks.entry(key.to_string()).or_default().clone()
+        };
+        drop(lock.lock().await);
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         op: &'static str,
@@ -213,7 +222,9 @@ impl Keychain {
         };
         // The guard moves into the blocking call: a call that times out keeps the key
         // serialized until it really ends, so a late write cannot land after a newer one.
-        let serialized = lock.lock_owned().await;
+        let serialized = tokio::time::timeout(self.timeout, lock.lock_owned())
+            .await
+            .map_err(|_| Error::KeychainTimeout(self.timeout.as_secs().max(1)))?;
         tracing::debug!(op = %op, key = %key, "keychain");
         let store = self.store.clone();
         let owned_key = key.to_string();

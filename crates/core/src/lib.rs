@@ -79,6 +79,7 @@ pub mod secret;
 pub(crate) mod testing;
 pub mod token_response;
 pub mod token_set;
+mod unsaved;
 pub mod userinfo;
 
 pub use account::{AccountRecord, AccountView};

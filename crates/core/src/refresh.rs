@@ -50,7 +50,7 @@ pub struct BulkResult {
 impl Deck {
     /// Refreshes an account's access token now.
     pub async fn refresh(&self, id_or_email: &str) -> Result<AccountView> {
-        let account = self.accounts.find(id_or_email)?;
+        let account = self.current(&self.accounts.find(id_or_email)?.id)?;
         let when = When::Always { seen_generation: account.generation };
         Ok(self.refresh_locked(&account.id, when).await?.view(Utc::now()))
     }
@@ -72,7 +72,8 @@ impl Deck {
             let permits = permits.clone();
             tasks.spawn(async move {
                 let _permit = permits.acquire_owned().await.expect("semaphore stays open");
-                let when = When::Always { seen_generation: account.generation };
+                let seen_generation = deck.current(&account.id).map_or(0, |a| a.generation);
+                let when = When::Always { seen_generation };
                 let result =
                     deck.refresh_locked(&account.id, when).await.map(|a| a.view(Utc::now()));
                 (index, BulkResult { account_id: account.id, result })
@@ -86,7 +87,7 @@ impl Deck {
     /// Refreshes an account if its automatic refresh is due (the background timer's call).
     /// Returns `None` when nothing was due, e.g. because another process just refreshed it.
     pub async fn refresh_if_due(&self, id: &str) -> Result<Option<AccountView>> {
-        let before = self.accounts.get(id)?.generation;
+        let before = self.current(id)?.generation;
         let account = self.refresh_locked(id, When::IfDue).await?;
         Ok((account.generation != before).then(|| account.view(Utc::now())))
     }
@@ -95,6 +96,9 @@ impl Deck {
     /// of expiry. This is the one call that hands out a secret; the caller decides where it goes.
     pub async fn access_token(&self, id_or_email: &str) -> Result<Secret> {
         let mut account = self.accounts.find(id_or_email)?;
+        if let Some((held, _)) = self.unsaved.get(&account.id) {
+            account = held;
+        }
         if account.needs_reconnect {
             return Err(Error::NeedsReconnect { provider: account.provider_label });
         }
@@ -116,8 +120,8 @@ impl Deck {
     }
 
     async fn refresh_locked(&self, id: &str, when: When) -> Result<AccountRecord> {
-        let _lock = self.lock(id).await?;
-        let mut account = self.accounts.get(id)?;
+        let lock = self.lock(id).await?;
+        let mut account = self.current(id)?;
         match when {
             When::Always { seen_generation } | When::IfNeeded { seen_generation }
                 if account.generation != seen_generation =>
@@ -168,16 +172,27 @@ impl Deck {
         // grant would be lost.
         let id_ok = !matches!(id_check, Some(Err(_)));
         let new_tokens = TokenSet::renewed(&issued, Some(&tokens), id_ok);
-        self.keychain.set(&TokenSet::key(id), new_tokens.to_keychain()).await?;
-
         let now = Utc::now();
         account.apply_issued(&issued, &new_tokens, sent_at);
         account.last_refreshed_at = Some(now);
-        if let Some(Err(error)) = id_check {
-            self.note_failure(&mut account, &error, true)?;
+        if let Some(Err(error)) = &id_check {
+            account.last_error = Some(error.to_string());
+            account.last_error_at = Some(now);
+            account.needs_reconnect = true;
+        }
+        // Secrets first: metadata never describes tokens that are not stored.
+        if let Err(error) = self.save_renewed(lock, &account, &new_tokens).await {
+            if matches!(error, Error::UnsavedSignIn) {
+                let kind = ActivityKind::RefreshFailed;
+                self.activity.record(id, kind, Some(error.to_string()), now);
+            }
             return Err(error);
         }
-        self.accounts.save(&account)?;
+        if let Some(Err(error)) = id_check {
+            let kind = ActivityKind::NeedsReconnect;
+            self.activity.record(id, kind, Some(error.to_string()), now);
+            return Err(error);
+        }
         self.activity.record(id, ActivityKind::Refreshed, None, now);
         Ok(account)
     }
@@ -197,6 +212,15 @@ impl Deck {
         };
         let expect = Expect::Refresh { previous };
         Some(id_token::verify(&self.http, &self.keys, audience, raw, expect, Utc::now()).await)
+    }
+
+    /// The account record, or the newer one held with an unsaved sign-in.
+    fn current(&self, id: &str) -> Result<AccountRecord> {
+        let on_disk = self.accounts.get(id)?;
+        Ok(match self.unsaved.get(id) {
+            Some((held, _)) if held.generation > on_disk.generation => held,
+            _ => on_disk,
+        })
     }
 
     /// Records a failed refresh on the account (tokens untouched) and in its history.

@@ -193,6 +193,41 @@ async fn a_failed_keychain_write_changes_no_metadata() {
 }
 
 #[tokio::test]
+async fn a_rotated_set_the_keychain_refuses_is_kept_served_and_saved_later() {
+    let t = TestDeck::new(true).await;
+    let id = t.signed_in().await.id;
+    t.store.fail_writes.store(true, Ordering::SeqCst);
+    t.provider.reply(refresh_answer("at-1", Some("rt-1")));
+    let started = std::time::Instant::now();
+    let error = t.deck.refresh(&id).await.unwrap_err();
+    assert_eq!(error.to_string(), "Unlock your keychain to save the renewed sign-in.");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300), "retried for a while");
+    // The new set is served from memory, and the next refresh uses the new refresh token.
+    assert_eq!(t.deck.access_token(&id).await.unwrap().expose(), "at-1");
+    t.provider.reply(refresh_answer("at-2", Some("rt-2")));
+    assert!(t.deck.refresh(&id).await.is_err(), "still unsaved");
+    let sent = t.provider.requests_to("/token");
+    assert_eq!(
+        sent.last().unwrap().form["refresh_token"],
+        "rt-1",
+        "the spent token is never replayed"
+    );
+    // The keychain is back: the newest set is written, and the record follows it.
+    t.store.fail_writes.store(false, Ordering::SeqCst);
+    assert_eq!(t.deck.save_unsaved().await, 0);
+    let tokens = stored(&t, &id).await;
+    assert_eq!(
+        (tokens.access_token.expose(), tokens.refresh_token.unwrap().expose()),
+        ("at-2", "rt-2")
+    );
+    let record = t.deck.account_record(&id).unwrap();
+    assert!(record.last_error.is_none() && !record.needs_reconnect);
+    t.provider.reply(refresh_answer("at-3", Some("rt-3")));
+    t.deck.refresh(&id).await.unwrap();
+    assert_eq!(t.provider.requests_to("/token").last().unwrap().form["refresh_token"], "rt-2");
+}
+
+#[tokio::test]
 async fn access_token_refreshes_only_when_needed_and_once_for_concurrent_callers() {
     let t = TestDeck::new(true).await;
     let id = t
