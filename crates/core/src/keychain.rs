@@ -121,6 +121,8 @@ fn map_keyring(error: keyring::Error) -> StoreError {
 pub struct MemoryStore {
     entries: Mutex<HashMap<String, Secret>>,
     pub fail_writes: AtomicBool,
+    /// Makes every `set` take this long (milliseconds) before it lands, like a slow keychain.
+    pub write_delay_ms: std::sync::atomic::AtomicU64,
 }
 
 impl SecretStore for MemoryStore {
@@ -131,6 +133,10 @@ impl SecretStore for MemoryStore {
     fn set(&self, key: &str, value: &Secret) -> Result<(), StoreError> {
         if self.fail_writes.load(Ordering::SeqCst) {
             return Err(StoreError::Failed("injected failure".into()));
+        }
+        let delay = self.write_delay_ms.load(Ordering::SeqCst);
+        if delay > 0 {
+            std::thread::sleep(Duration::from_millis(delay));
         }
         self.entries.lock().expect("memory store lock").insert(key.to_string(), value.clone());
         Ok(())

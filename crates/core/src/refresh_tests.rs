@@ -1,11 +1,13 @@
 //! Refresh rules, against the scripted provider in [`testing`](crate::testing).
 
 use std::sync::atomic::Ordering;
+use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
 use serde_json::json;
 
 use crate::error::{Error, ErrorKind};
+use crate::lock::lock_account;
 use crate::testing::{Reply, TestDeck};
 use crate::token_set::TokenSet;
 
@@ -225,6 +227,27 @@ async fn a_rotated_set_the_keychain_refuses_is_kept_served_and_saved_later() {
     t.provider.reply(refresh_answer("at-3", Some("rt-3")));
     t.deck.refresh(&id).await.unwrap();
     assert_eq!(t.provider.requests_to("/token").last().unwrap().form["refresh_token"], "rt-2");
+}
+
+#[tokio::test]
+async fn a_timed_out_keychain_write_keeps_the_account_locked_until_it_ends() {
+    let t =
+        TestDeck::with_config(true, |c| c.keychain_timeout = StdDuration::from_millis(100)).await;
+    let id = t.signed_in().await.id;
+    t.store.write_delay_ms.store(1500, Ordering::SeqCst);
+    t.provider.reply(refresh_answer("at-1", Some("rt-1")));
+    let error = t.deck.refresh(&id).await.unwrap_err();
+    assert!(matches!(error, Error::UnsavedSignIn), "{error:?}");
+    // The first write is still running: nobody may take the account meanwhile.
+    let busy = lock_account(&t.deck.home, &id, StdDuration::from_millis(50)).await;
+    assert!(matches!(busy, Err(Error::Busy)), "{busy:?}");
+    t.store.write_delay_ms.store(0, Ordering::SeqCst);
+    tokio::time::sleep(StdDuration::from_millis(1600)).await;
+    lock_account(&t.deck.home, &id, StdDuration::from_millis(500)).await.unwrap();
+    // The late write landed the very set held in memory, never an older one.
+    assert_eq!(stored(&t, &id).await.refresh_token.unwrap().expose(), "rt-1");
+    assert_eq!(t.deck.save_unsaved().await, 0);
+    assert_eq!(t.deck.access_token(&id).await.unwrap().expose(), "at-1");
 }
 
 #[tokio::test]

@@ -191,12 +191,18 @@ pub struct TestDeck {
 
 impl TestDeck {
     pub async fn new(revocation: bool) -> Self {
+        Self::with_config(revocation, |_| {}).await
+    }
+
+    /// [`new`](Self::new) with the configuration adjusted by `adjust`.
+    pub async fn with_config(revocation: bool, adjust: impl FnOnce(&mut DeckConfig)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let home = Home::open(dir.path()).unwrap();
         let provider = Arc::new(FakeProvider::new(revocation));
         let store = Arc::new(MemoryStore::default());
-        let config =
+        let mut config =
             DeckConfig { save_retry: std::time::Duration::from_millis(300), ..Default::default() };
+        adjust(&mut config);
         let deck = Deck::new(home, store.clone(), config, Http::with_transport(provider.clone()));
         deck.add_provider(Self::config(), None).await.unwrap();
         TestDeck { deck, provider, store, _dir: dir }
