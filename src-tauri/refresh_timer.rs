@@ -36,6 +36,10 @@ impl Backoff {
 pub async fn run(shell: Shell) {
     let mut backoff = Backoff::default();
     loop {
+        // Renewed sign-ins a locked keychain refused are kept in memory until it takes them.
+        if shell.deck.save_unsaved().await > 0 {
+            tracing::info!("a renewed sign-in waits for the keychain to be unlocked");
+        }
         let now = Utc::now();
         let mut sleep = MAX_SLEEP;
         for account in shell.accounts_at(now) {

@@ -42,7 +42,7 @@ trap cleanup EXIT
 
 # The real Secret Service, unlocked with a non-empty password (with an empty one the daemon
 # has no default collection). In the foreground, so this script owns and stops it. Tests that
-# lock the keychain unlock it again with the same password.
+# lock the keychain unlock it again with the same password (tests/cli/keyring.py).
 export AUTHDECK_TEST_KEYRING_PASSWORD="authdeck-test-session"
 gnome-keyring-daemon --foreground --unlock --components=secrets \
   < <(printf '%s' "$AUTHDECK_TEST_KEYRING_PASSWORD") >/dev/null 2>&1 &

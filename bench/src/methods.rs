@@ -209,7 +209,7 @@ impl Drop for OauthLib {
 pub enum Method {
     Raw(Raw),
     CoreHttp(Box<CoreHttp>),
-    Deck(Connected),
+    Deck(Box<Connected>),
     OauthLib(OauthLib),
 }
 

@@ -56,10 +56,12 @@ async fn methods(args: &Args, browser: &mut Browser) -> Res<Vec<Measured>> {
             )?))
         }),
         measured("deck_os", "AuthDeck Deck::refresh, OS keychain", {
-            Method::Deck(Connected::new(issuer, "bench-os", os_store, browser).await?)
+            Method::Deck(Box::new(Connected::new(issuer, "bench-os", os_store, browser).await?))
         }),
         measured("deck_memory", "AuthDeck Deck::refresh, in-memory store", {
-            Method::Deck(Connected::new(issuer, "bench-memory", memory_store, browser).await?)
+            Method::Deck(Box::new(
+                Connected::new(issuer, "bench-memory", memory_store, browser).await?,
+            ))
         }),
     ];
     if let Some(python) = &args.python {
@@ -73,7 +75,7 @@ async fn methods(args: &Args, browser: &mut Browser) -> Res<Vec<Measured>> {
 /// The Deck on the OS keychain, whose account the cost breakdown uses.
 fn deck_os(list: &[Measured]) -> Option<&Connected> {
     list.iter().find_map(|m| match &m.method {
-        Method::Deck(connected) if m.key == "deck_os" => Some(connected),
+        Method::Deck(connected) if m.key == "deck_os" => Some(connected.as_ref()),
         _ => None,
     })
 }

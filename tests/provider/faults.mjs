@@ -6,6 +6,7 @@
 //
 // Control API (its own loopback port):
 //   POST /fault         {"path":"/token","mode":"status","status":503,"times":1,...}
+//                       ("mode":"delay","ms":3000 forwards the request after 3 s)
 //   POST /reset         clear all faults (re-opens the public port after "down")
 //   GET  /faults        the faults currently registered
 //   GET  /counts        {"/token": 3, ...} requests that reached the proxy, per path
@@ -31,7 +32,7 @@ const REQUEST_SECRET_FIELDS = ['code', 'code_verifier', 'refresh_token', 'client
 const CAPTURE_LIMIT = 256 * 1024;
 
 export const FAULT_MODES = [
-  'status', 'malformed', 'no_access_token', 'oauth_error', 'hang', 'reset', 'down', 'html200',
+  'status', 'malformed', 'no_access_token', 'oauth_error', 'hang', 'reset', 'down', 'html200', 'delay',
 ];
 
 // RFC 7230 §6.1 hop-by-hop headers: never forwarded.
@@ -291,6 +292,11 @@ export class FaultProxy {
       fault.times -= 1;
       if (fault.times <= 0) this.faults.delete(path);
       log('applying', fault.mode, 'to', req.method, req.url);
+      if (fault.mode === 'delay') {
+        // Forwarded as usual, only later: the provider answers (and rotates) after `ms`.
+        setTimeout(() => this.#forward(req, res), Number(fault.ms ?? 1000));
+        return;
+      }
       this.#applyFault(fault, req, res).catch((err) => {
         log('fault error', err);
         req.socket.destroy();

@@ -82,3 +82,43 @@ fn help_and_version_succeed() {
         assert!(!out.stdout.is_empty());
     }
 }
+
+#[test]
+fn odd_timeouts_are_one_sentence_not_a_panic() {
+    let home = tempfile::tempdir().unwrap();
+    for var in ["AUTHDECK_HTTP_TIMEOUT_SECS", "AUTHDECK_KEYCHAIN_TIMEOUT_SECS"] {
+        for value in ["inf", "nan", "-1", "1e30", "0", "soon"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_authdeck"))
+                .args(["accounts", "--json"])
+                .env("AUTHDECK_HOME", home.path())
+                .env(var, value)
+                .env_remove("AUTHDECK_LOG")
+                .env_remove("RUST_LOG")
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{var}={value}");
+            let sentence = one_sentence(&out);
+            assert!(sentence.starts_with(var), "{var}={value}: {sentence}");
+        }
+        // Empty counts as unset.
+        let out = Command::new(env!("CARGO_BIN_EXE_authdeck"))
+            .args(["accounts", "--json"])
+            .env("AUTHDECK_HOME", home.path())
+            .env(var, "")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn absurd_concurrency_is_bounded_not_a_panic() {
+    let home = tempfile::tempdir().unwrap();
+    for n in ["0", "1000000000000", "18446744073709551615"] {
+        let out = authdeck(home.path(), &["refresh", "--all", "--concurrency", n]);
+        assert!(out.status.success(), "{n}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = authdeck(home.path(), &["refresh", "--all", "--concurrency", "-3"]);
+    assert_eq!(out.status.code(), Some(2));
+    one_sentence(&out);
+}

@@ -10,6 +10,8 @@ use crate::expiry::{self, Status};
 use crate::id_token::Identity;
 use crate::preset::Preset;
 use crate::provider::ClientSecretSource;
+use crate::token_response::IssuedTokens;
+use crate::token_set::TokenSet;
 
 /// The client settings an account was connected with, kept so that refresh and revoke keep
 /// working even if the provider entry is later edited or removed.
@@ -126,6 +128,29 @@ impl AccountRecord {
             auto_refresh: self.auto_refresh,
             auto_refresh_at,
         }
+    }
+
+    /// Records that `tokens` (from `issued`, requested at `sent_at`) are now this account's
+    /// secrets: times, token type, granted scopes (the current ones when the provider did not
+    /// say), what is held, errors cleared, and a new generation for waiters to notice.
+    pub(crate) fn apply_issued(
+        &mut self,
+        issued: &IssuedTokens,
+        tokens: &TokenSet,
+        sent_at: DateTime<Utc>,
+    ) {
+        self.issued_at = sent_at;
+        self.expires_at = expiry::expires_at(sent_at, issued.expires_in);
+        self.token_type = issued.token_type.clone();
+        if let Some(scopes) = &issued.scopes {
+            self.scopes = scopes.clone();
+        }
+        self.has_refresh_token = tokens.refresh_token.is_some();
+        self.has_id_token = tokens.id_token.is_some();
+        self.last_error = None;
+        self.last_error_at = None;
+        self.needs_reconnect = false;
+        self.generation += 1;
     }
 
     pub fn display_name(&self) -> String {

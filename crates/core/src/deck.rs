@@ -5,23 +5,14 @@
 //! `inspect`); this module holds construction, providers, listing and the helpers they share.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use oauth2::basic::{
-    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
-    BasicTokenIntrospectionResponse,
-};
-use oauth2::{
-    AuthType, AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet, RequestTokenError,
-    StandardRevocableToken, TokenUrl,
-};
 
 use crate::account::{AccountRecord, AccountView};
 use crate::account_store::AccountStore;
 use crate::activity::{ActivityEntry, ActivityKind, ActivityLog};
-use crate::discovery::ProviderMetadata;
-use crate::error::{Error, RemoteError, Result, tidy_remote_text};
+use crate::config::DeckConfig;
+use crate::error::{Error, Result};
 use crate::home::Home;
 use crate::http::Http;
 use crate::id_token::KeyCache;
@@ -31,12 +22,8 @@ use crate::pending::PendingStore;
 use crate::provider::{ClientSecretSource, ProviderConfig};
 use crate::provider_store::ProviderStore;
 use crate::secret::Secret;
-use crate::token_response::TokenAnswer;
 use crate::token_set::TokenSet;
-
-/// How long to wait for another process's refresh of the same account: longer than one
-/// refresh can take (the HTTP timeout), so a waiter normally gets the result rather than Busy.
-const LOCK_WAIT: Duration = Duration::from_secs(75);
+use crate::unsaved::Unsaved;
 
 /// AuthDeck's core. Cheap to clone; clones share caches.
 #[derive(Debug, Clone)]
@@ -49,34 +36,35 @@ pub struct Deck {
     pub(crate) providers: ProviderStore,
     pub(crate) pending: PendingStore,
     pub(crate) activity: ActivityLog,
+    pub(crate) config: Arc<DeckConfig>,
+    pub(crate) unsaved: Unsaved,
 }
 
-pub(crate) type OAuthClient = oauth2::Client<
-    BasicErrorResponse,
-    TokenAnswer,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
-    EndpointSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointSet,
->;
-
 impl Deck {
-    /// Opens the data directory from the environment with the OS keychain.
+    /// Opens the data directory from the environment with the OS keychain, configured by
+    /// [`DeckConfig::from_env`].
     pub fn open() -> Result<Self> {
+        let config = DeckConfig::from_env()?;
         let home = Home::from_env()?;
         let store = Arc::new(OsStore::new(home.vault()));
-        Ok(Self::with_store(home, store))
+        Ok(Self::new(home, store, config, Http::with_timeout(config.http_timeout)))
     }
 
-    /// Opens `home` with a given secret store (tests use [`MemoryStore`](crate::MemoryStore)).
+    /// Opens `home` with a given secret store (tests use [`MemoryStore`](crate::MemoryStore))
+    /// and the default configuration.
     pub fn with_store(home: Home, store: Arc<dyn SecretStore>) -> Self {
+        let config = DeckConfig::default();
+        Self::new(home, store, config, Http::with_timeout(config.http_timeout))
+    }
+
+    /// A deck from its parts: the data directory, the secret store, the configuration and
+    /// the HTTP client (unit tests give one over a scripted provider).
+    pub fn new(home: Home, store: Arc<dyn SecretStore>, config: DeckConfig, http: Http) -> Self {
         Deck {
-            http: Http::new(),
-            keychain: Keychain::new(store),
+            http,
+            config: Arc::new(config),
+            unsaved: Unsaved::default(),
+            keychain: Keychain::with_timeout(store, config.keychain_timeout),
             keys: KeyCache::default(),
             accounts: AccountStore::new(&home),
             providers: ProviderStore::new(&home),
@@ -190,11 +178,15 @@ impl Deck {
     // ----- shared helpers -----
 
     pub(crate) async fn lock(&self, account_id: &str) -> Result<AccountLock> {
-        lock_account(&self.home, account_id, LOCK_WAIT).await
+        lock_account(&self.home, account_id, self.config.lock_wait).await
     }
 
     /// An account's secrets; missing secrets mean the account must be connected again.
+    /// A renewed set the keychain has not taken yet comes first (see [`unsaved`](crate::unsaved)).
     pub(crate) async fn tokens(&self, account: &AccountRecord) -> Result<TokenSet> {
+        if let Some((_, tokens)) = self.unsaved.get(&account.id) {
+            return Ok(tokens);
+        }
         let value = self.keychain.get(&TokenSet::key(&account.id)).await?;
         value.as_ref().and_then(TokenSet::from_keychain).ok_or(Error::SecretsMissing)
     }
@@ -229,74 +221,4 @@ impl Deck {
 /// Keychain key of a provider's client secret.
 fn client_secret_key(provider: &str) -> String {
     format!("client-secret/{provider}")
-}
-
-/// An `oauth2` client for a provider's endpoints. Client secrets go in the request body
-/// (`client_secret_post`), which every preset provider accepts.
-pub(crate) fn oauth_client(
-    client_id: &str,
-    client_secret: Option<&Secret>,
-    metadata: &ProviderMetadata,
-) -> Result<OAuthClient> {
-    let invalid =
-        |what: &str, url: &str| Error::Invalid(format!("The {what} \"{url}\" is not valid."));
-    let auth = AuthUrl::new(metadata.authorization_endpoint.clone())
-        .map_err(|_| invalid("authorization URL", &metadata.authorization_endpoint))?;
-    let token = TokenUrl::new(metadata.token_endpoint.clone())
-        .map_err(|_| invalid("token URL", &metadata.token_endpoint))?;
-    let mut client: OAuthClient = oauth2::Client::new(ClientId::new(client_id.to_string()))
-        .set_auth_uri(auth)
-        .set_token_uri(token)
-        .set_auth_type(AuthType::RequestBody);
-    if let Some(secret) = client_secret {
-        client = client.set_client_secret(ClientSecret::new(secret.expose().to_string()));
-    }
-    Ok(client)
-}
-
-/// Which grant a token request used; `invalid_grant` means different things for each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Grant {
-    Code,
-    Refresh,
-}
-
-/// Turns a failed token request into one plain sentence.
-pub(crate) fn token_error(
-    error: RequestTokenError<RemoteError, BasicErrorResponse>,
-    metadata: &ProviderMetadata,
-    provider_label: &str,
-    grant: Grant,
-) -> Error {
-    let host = url::Url::parse(&metadata.token_endpoint)
-        .map(|u| crate::http::host_of(&u))
-        .unwrap_or_else(|_| provider_label.to_string());
-    let remote = |error: RemoteError| Error::Remote(error.named(provider_label));
-    match error {
-        RequestTokenError::ServerResponse(answer) => match answer.error() {
-            BasicErrorResponseType::InvalidGrant if grant == Grant::Refresh => {
-                Error::NeedsReconnect { provider: provider_label.to_string() }
-            }
-            BasicErrorResponseType::InvalidGrant => Error::Invalid(format!(
-                "{provider_label} did not accept the sign-in answer: it had expired or was already \
-                 used. Start the sign-in again."
-            )),
-            BasicErrorResponseType::InvalidClient | BasicErrorResponseType::UnauthorizedClient => {
-                RemoteError::ClientRejected { host, code: answer.error().as_ref().to_string() }
-                    .into()
-            }
-            other => {
-                let text = answer
-                    .error_description()
-                    .filter(|d| !d.trim().is_empty())
-                    .map(|d| tidy_remote_text(d))
-                    .unwrap_or_else(|| format!("{}.", other.as_ref()));
-                remote(RemoteError::Refused { host, description: text })
-            }
-        },
-        RequestTokenError::Request(error) => remote(error),
-        RequestTokenError::Parse(..) | RequestTokenError::Other(_) => {
-            remote(RemoteError::Unreadable { host, what: "an answer AuthDeck could not read" })
-        }
-    }
 }

@@ -4,6 +4,7 @@
 //! The refresh token is revoked when there is one (which ends the whole grant at most
 //! providers), else the access token. If the provider cannot be reached the account is still
 //! removed from this computer, and the report says the provider was not told.
+//! The account's lock file is kept (an empty file): removing it would break mutual exclusion.
 
 use chrono::Utc;
 use serde::Serialize;
@@ -83,8 +84,13 @@ impl Deck {
         self.accounts.delete(&id)?;
         self.activity.record(&id, ActivityKind::Disconnected, warning.clone(), Utc::now());
         self.activity.delete(&id);
-        let _ = std::fs::remove_file(self.home.locks_dir().join(format!("{id}.lock")));
+        // The lock file stays: deleting it while held would let a process that already
+        // opened it and one that creates it anew both hold "the lock" (see `lock`).
         tracing::info!(account = id, revoked, "disconnected");
         Ok(DisconnectReport { account_id: id, revoked, warning })
     }
 }
+
+#[cfg(test)]
+#[path = "disconnect_tests.rs"]
+mod tests;

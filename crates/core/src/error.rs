@@ -32,6 +32,9 @@ pub enum Error {
     KeychainTimeout(u64),
     #[error("The system keychain could not {0} a saved sign-in. Unlock it and try again.")]
     Keychain(&'static str),
+    /// A renewed sign-in is held in memory because the keychain would not take it.
+    #[error("Unlock your keychain to save the renewed sign-in.")]
+    UnsavedSignIn,
     #[error(
         "This account's saved sign-in is missing from the keychain. Connect the account again."
     )]

@@ -13,6 +13,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use oauth2::http::{self, HeaderMap, HeaderValue, StatusCode, header};
@@ -20,37 +21,55 @@ use oauth2::{HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 use url::Url;
 
+use crate::config::DeckConfig;
 use crate::error::RemoteError;
 use crate::secret::Secret;
 
 /// Environment variable overriding the total request timeout in seconds (default 30).
-pub const TIMEOUT_ENV: &str = "AUTHDECK_HTTP_TIMEOUT_SECS";
+pub use crate::config::HTTP_TIMEOUT_ENV as TIMEOUT_ENV;
 
 const MAX_BODY: usize = 1024 * 1024;
 const USER_AGENT: &str = concat!("AuthDeck/", env!("CARGO_PKG_VERSION"));
 
+/// The future a [`Transport`] returns.
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, RemoteError>> + Send + 'a>>;
+
+/// Sends one HTTP request and reads its whole answer, once, with no retry and no redirect.
+/// [`Http`] adds AuthDeck's rules (retries, shaping) on top; the real implementation is
+/// reqwest, and unit tests script a fake provider with it.
+pub trait Transport: Send + Sync + 'static {
+    /// Fails with [`RemoteError::Connect`] only when the request cannot have reached the
+    /// server, so that it may be retried.
+    fn send<'a>(&'a self, request: HttpRequest, host: &'a str) -> SendFuture<'a>;
+}
+
 /// HTTP client with AuthDeck's rules. Cheap to clone.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Http {
-    client: reqwest::Client,
+    transport: Arc<dyn Transport>,
+}
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http").finish_non_exhaustive()
+    }
 }
 
 impl Http {
+    /// The real client with the default 30 s timeout.
     pub fn new() -> Self {
-        let total = std::env::var(TIMEOUT_ENV)
-            .ok()
-            .and_then(|v| v.parse::<f64>().ok())
-            .filter(|v| *v > 0.0)
-            .map(Duration::from_secs_f64)
-            .unwrap_or(Duration::from_secs(30));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(total.min(Duration::from_secs(10)))
-            .timeout(total)
-            .user_agent(USER_AGENT)
-            .build()
-            .expect("the TLS backend initializes");
-        Http { client }
+        Self::with_timeout(DeckConfig::default().http_timeout)
+    }
+
+    /// The real client: no redirects, `total` per request (connecting at most 10 s of it).
+    pub fn with_timeout(total: Duration) -> Self {
+        Self::with_transport(Arc::new(Reqwest::new(total)))
+    }
+
+    /// A client over another transport (tests use a scripted provider).
+    pub fn with_transport(transport: Arc<dyn Transport>) -> Self {
+        Http { transport }
     }
 
     /// Sends one request; `retry_safe` allows retries after a failed answer, not only after a
@@ -90,36 +109,7 @@ impl Http {
         request: HttpRequest,
         host: &str,
     ) -> Result<HttpResponse, RemoteError> {
-        let request = reqwest::Request::try_from(request)
-            .map_err(|_| RemoteError::Connect { host: host.to_string() })?;
-        let map_err = |e: reqwest::Error| {
-            tracing::debug!(host, error = %e, "request failed");
-            if e.is_timeout() {
-                RemoteError::Timeout { host: host.to_string() }
-            } else if e.is_connect() {
-                // The connection was never made, so the request never reached the provider.
-                RemoteError::Connect { host: host.to_string() }
-            } else {
-                // It may have reached the provider: never retried.
-                RemoteError::Interrupted { host: host.to_string() }
-            }
-        };
-        let mut response = self.client.execute(request).await.map_err(map_err)?;
-        let mut builder = http::Response::builder().status(response.status());
-        if let Some(headers) = builder.headers_mut() {
-            *headers = std::mem::take(response.headers_mut());
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(map_err)? {
-            if body.len() + chunk.len() > MAX_BODY {
-                return Err(RemoteError::Unreadable {
-                    host: host.to_string(),
-                    what: "an oversized answer",
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(builder.body(body).expect("status and headers came from a valid response"))
+        self.transport.send(request, host).await
     }
 
     /// GET a JSON object. `Ok(None)` on 404, for discovery documents a provider may not publish.
@@ -171,6 +161,63 @@ impl Http {
 impl Default for Http {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The real transport.
+struct Reqwest {
+    client: reqwest::Client,
+}
+
+impl Reqwest {
+    fn new(total: Duration) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(total.min(Duration::from_secs(10)))
+            .timeout(total)
+            .user_agent(USER_AGENT)
+            .build()
+            .expect("the TLS backend initializes");
+        Reqwest { client }
+    }
+
+    async fn execute(&self, request: HttpRequest, host: &str) -> Result<HttpResponse, RemoteError> {
+        let request = reqwest::Request::try_from(request)
+            .map_err(|_| RemoteError::Connect { host: host.to_string() })?;
+        let map_err = |e: reqwest::Error| {
+            tracing::debug!(host, error = %e, "request failed");
+            if e.is_timeout() {
+                RemoteError::Timeout { host: host.to_string() }
+            } else if e.is_connect() {
+                // The connection was never made, so the request never reached the provider.
+                RemoteError::Connect { host: host.to_string() }
+            } else {
+                // It may have reached the provider: never retried.
+                RemoteError::Interrupted { host: host.to_string() }
+            }
+        };
+        let mut response = self.client.execute(request).await.map_err(map_err)?;
+        let mut builder = http::Response::builder().status(response.status());
+        if let Some(headers) = builder.headers_mut() {
+            *headers = std::mem::take(response.headers_mut());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(map_err)? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(RemoteError::Unreadable {
+                    host: host.to_string(),
+                    what: "an oversized answer",
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(builder.body(body).expect("status and headers came from a valid response"))
+    }
+}
+
+impl Transport for Reqwest {
+    fn send<'a>(&'a self, request: HttpRequest, host: &'a str) -> SendFuture<'a> {
+        Box::pin(self.execute(request, host))
     }
 }
 

@@ -121,6 +121,8 @@ fn map_keyring(error: keyring::Error) -> StoreError {
 pub struct MemoryStore {
     entries: Mutex<HashMap<String, Secret>>,
     pub fail_writes: AtomicBool,
+    /// Makes every `set` take this long (milliseconds) before it lands, like a slow keychain.
+    pub write_delay_ms: std::sync::atomic::AtomicU64,
 }
 
 impl SecretStore for MemoryStore {
@@ -131,6 +133,10 @@ impl SecretStore for MemoryStore {
     fn set(&self, key: &str, value: &Secret) -> Result<(), StoreError> {
         if self.fail_writes.load(Ordering::SeqCst) {
             return Err(StoreError::Failed("injected failure".into()));
+        }
+        let delay = self.write_delay_ms.load(Ordering::SeqCst);
+        if delay > 0 {
+            std::thread::sleep(Duration::from_millis(delay));
         }
         self.entries.lock().expect("memory store lock").insert(key.to_string(), value.clone());
         Ok(())
@@ -171,12 +177,17 @@ impl std::fmt::Debug for Keychain {
 }
 
 /// Environment variable overriding the keychain timeout in seconds (default 30).
-pub const TIMEOUT_ENV: &str = "AUTHDECK_KEYCHAIN_TIMEOUT_SECS";
+pub use crate::config::KEYCHAIN_TIMEOUT_ENV as TIMEOUT_ENV;
 
 impl Keychain {
+    /// A keychain with the default 30 s timeout per call.
     pub fn new(store: Arc<dyn SecretStore>) -> Self {
-        let secs = std::env::var(TIMEOUT_ENV).ok().and_then(|v| v.parse().ok()).unwrap_or(30);
-        Keychain { store, locks: Arc::default(), timeout: Duration::from_secs(secs) }
+        Self::with_timeout(store, crate::config::DeckConfig::default().keychain_timeout)
+    }
+
+    /// A keychain whose calls report a timeout after `timeout`.
+    pub fn with_timeout(store: Arc<dyn SecretStore>, timeout: Duration) -> Self {
+        Keychain { store, locks: Arc::default(), timeout }
     }
 
     /// Whether the keychain can be used; the error explains why not.
@@ -196,6 +207,15 @@ impl Keychain {
         self.run("delete", key, |store, key| store.delete(key)).await
     }
 
+    /// Waits until no call on `key` is in flight (one that timed out may still be running).
+    pub(crate) async fn idle(&self, key: &str) {
+        let lock = {
+            let mut locks = self.locks.lock().expect("keychain lock map");
+            locks.entry(key.to_string()).or_default().clone()
+        };
+        drop(lock.lock().await);
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         op: &'static str,
@@ -206,14 +226,21 @@ impl Keychain {
             let mut locks = self.locks.lock().expect("keychain lock map");
             locks.entry(key.to_string()).or_default().clone()
         };
-        let _serialized = lock.lock().await;
+        // The guard moves into the blocking call: a call that times out keeps the key
+        // serialized until it really ends, so a late write cannot land after a newer one.
+        let serialized = tokio::time::timeout(self.timeout, lock.lock_owned())
+            .await
+            .map_err(|_| Error::KeychainTimeout(self.timeout.as_secs().max(1)))?;
         tracing::debug!(op = %op, key = %key, "keychain");
         let store = self.store.clone();
         let owned_key = key.to_string();
-        let task = tokio::task::spawn_blocking(move || call(store.as_ref(), &owned_key));
+        let task = tokio::task::spawn_blocking(move || {
+            let _serialized = serialized;
+            call(store.as_ref(), &owned_key)
+        });
         let outcome = tokio::time::timeout(self.timeout, task)
             .await
-            .map_err(|_| Error::KeychainTimeout(self.timeout.as_secs()))?
+            .map_err(|_| Error::KeychainTimeout(self.timeout.as_secs().max(1)))?
             .map_err(|_| Error::Keychain(verb(op)))?;
         outcome.map_err(|e| match e {
             StoreError::Unavailable(why) => Error::KeychainUnavailable(why),

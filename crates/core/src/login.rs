@@ -8,25 +8,22 @@
 //! that started the sign-in learns the outcome through [`Deck::wait_for_login`].
 
 use chrono::{DateTime, Utc};
-use oauth2::{
-    AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-};
+use oauth2::{CsrfToken, PkceCodeChallenge, RedirectUrl, Scope};
 use serde::Serialize;
 
 use crate::account::{AccountRecord, AccountView, ClientSnapshot, account_id};
 use crate::activity::ActivityKind;
 use crate::callback::{self, Expected, Verdict};
-use crate::deck::{Deck, Grant, oauth_client, token_error};
+use crate::deck::Deck;
 use crate::discovery;
 use crate::error::{Error, Result};
-use crate::expiry;
+use crate::exchange::{self, Exchanged, Grant, exchange, oauth_client};
 use crate::id_token::{self, Audience, Expect, Identity};
 use crate::loopback::LoopbackListener;
 use crate::pending::{self, LoginHandle, Outcome, PendingLogin, PendingSecrets};
 use crate::preset::quirks_of;
 use crate::provider::Redirect;
 use crate::secret::Secret;
-use crate::token_response::IssuedTokens;
 use crate::token_set::TokenSet;
 use crate::userinfo;
 
@@ -206,18 +203,18 @@ impl Deck {
         };
         let secrets = self.pending.secrets(&self.keychain, handle).await?;
         let client_secret = self.client_secret(&login.provider, &login.client_secret).await?;
-        let redirect = RedirectUrl::new(login.redirect_uri.clone())
-            .map_err(|_| Error::Invalid("The redirect URI is not valid.".into()))?;
-        let client = oauth_client(&login.client_id, client_secret.as_ref(), &login.metadata)?
-            .set_redirect_uri(redirect);
-        let sent_at = Utc::now();
-        let answer = client
-            .exchange_code(AuthorizationCode::new(code.expose().to_string()))
-            .set_pkce_verifier(PkceCodeVerifier::new(secrets.verifier.expose().to_string()))
-            .request_async(&self.http)
-            .await
-            .map_err(|e| token_error(e, &login.metadata, &login.provider_label, Grant::Code))?;
-        let issued = IssuedTokens::from(answer);
+        let client = exchange::Client {
+            client_id: &login.client_id,
+            client_secret: client_secret.as_ref(),
+            metadata: &login.metadata,
+            label: &login.provider_label,
+        };
+        let grant = Grant::Code {
+            code: &code,
+            verifier: &secrets.verifier,
+            redirect_uri: &login.redirect_uri,
+        };
+        let Exchanged { issued, sent_at } = exchange(&self.http, client, grant).await?;
 
         let identity = match (&issued.id_token, login.oidc) {
             (Some(raw), _) => Some(self.verify_sign_in(login, raw, &secrets).await?),
@@ -262,19 +259,16 @@ impl Deck {
         let id = account_id(&login.provider, &subject);
         let _lock = self.lock(&id).await?;
         let existing = self.accounts.load(&id)?;
-        let previous_refresh = match &existing {
+        // A sign-in answer without a refresh token keeps the one this account already had.
+        let previous = match &existing {
             Some(account) if issued.refresh_token.is_none() => {
-                self.tokens(account).await.ok().and_then(|t| t.refresh_token)
+                self.tokens(account).await.ok().map(|t| TokenSet { id_token: None, ..t })
             }
             _ => None,
         };
-        let tokens = TokenSet {
-            access_token: issued.access_token,
-            refresh_token: issued.refresh_token.or(previous_refresh),
-            id_token: issued.id_token,
-        };
+        let tokens = TokenSet::renewed(&issued, previous.as_ref(), true);
         let now = Utc::now();
-        let account = AccountRecord {
+        let mut account = AccountRecord {
             id: id.clone(),
             provider: login.provider.clone(),
             provider_label: login.provider_label.clone(),
@@ -282,19 +276,19 @@ impl Deck {
             email,
             name,
             identity,
-            scopes: issued.scopes.unwrap_or_else(|| login.scopes.clone()),
-            token_type: issued.token_type,
+            scopes: login.scopes.clone(),
+            token_type: String::new(),
             issued_at: sent_at,
-            expires_at: expiry::expires_at(sent_at, issued.expires_in),
-            has_refresh_token: tokens.refresh_token.is_some(),
-            has_id_token: tokens.id_token.is_some(),
+            expires_at: None,
+            has_refresh_token: false,
+            has_id_token: false,
             connected_at: existing.as_ref().map_or(now, |a| a.connected_at),
             last_refreshed_at: existing.as_ref().and_then(|a| a.last_refreshed_at),
             last_error: None,
             last_error_at: None,
             needs_reconnect: false,
             auto_refresh: existing.as_ref().is_none_or(|a| a.auto_refresh),
-            generation: existing.as_ref().map_or(0, |a| a.generation + 1),
+            generation: existing.as_ref().map_or(0, |a| a.generation),
             client: ClientSnapshot {
                 client_id: login.client_id.clone(),
                 client_secret: login.client_secret.clone(),
@@ -302,6 +296,7 @@ impl Deck {
             },
             metadata: login.metadata.clone(),
         };
+        account.apply_issued(&issued, &tokens, sent_at);
         // Secrets first: metadata never describes tokens that are not stored.
         self.keychain.set(&TokenSet::key(&id), tokens.to_keychain()).await?;
         self.accounts.save(&account)?;
@@ -335,3 +330,7 @@ impl Deck {
         .await
     }
 }
+
+#[cfg(test)]
+#[path = "login_tests.rs"]
+mod tests;

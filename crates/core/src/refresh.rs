@@ -9,15 +9,15 @@
 //! failure leaves the stored tokens as they were.
 
 use chrono::Utc;
-use oauth2::RefreshToken;
 use tokio::sync::Semaphore;
 
 use crate::account::{AccountRecord, AccountView};
 use crate::activity::ActivityKind;
-use crate::deck::{Deck, Grant, oauth_client, token_error};
+use crate::deck::Deck;
 use crate::error::{Error, Result};
+use crate::exchange::{self, Exchanged, Grant, exchange};
 use crate::expiry;
-use crate::id_token::{self, Audience, Expect};
+use crate::id_token::{self, Audience, Expect, Identity};
 use crate::preset::quirks_of;
 use crate::secret::Secret;
 use crate::token_response::IssuedTokens;
@@ -25,6 +25,9 @@ use crate::token_set::TokenSet;
 
 /// How many accounts `refresh --all` refreshes at once.
 pub const BULK_CONCURRENCY: usize = 8;
+/// The most accounts refreshed at once, whatever is asked: more would only queue at the
+/// provider (and a semaphore cannot hold an arbitrary count).
+pub const MAX_BULK_CONCURRENCY: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum When {
@@ -47,12 +50,13 @@ pub struct BulkResult {
 impl Deck {
     /// Refreshes an account's access token now.
     pub async fn refresh(&self, id_or_email: &str) -> Result<AccountView> {
-        let account = self.accounts.find(id_or_email)?;
+        let account = self.current(&self.accounts.find(id_or_email)?.id)?;
         let when = When::Always { seen_generation: account.generation };
         Ok(self.refresh_locked(&account.id, when).await?.view(Utc::now()))
     }
 
-    /// Refreshes every account that can be refreshed, a few at a time (`concurrency`).
+    /// Refreshes every account that can be refreshed, a few at a time (`concurrency`, taken
+    /// between 1 and [`MAX_BULK_CONCURRENCY`]).
     pub async fn refresh_all(&self, concurrency: usize) -> Result<Vec<BulkResult>> {
         let accounts: Vec<AccountRecord> = self
             .accounts
@@ -60,14 +64,16 @@ impl Deck {
             .into_iter()
             .filter(|a| a.has_refresh_token && !a.needs_reconnect)
             .collect();
-        let permits = std::sync::Arc::new(Semaphore::new(concurrency.max(1)));
+        let permits =
+            std::sync::Arc::new(Semaphore::new(concurrency.clamp(1, MAX_BULK_CONCURRENCY)));
         let mut tasks = tokio::task::JoinSet::new();
         for (index, account) in accounts.into_iter().enumerate() {
             let deck = self.clone();
             let permits = permits.clone();
             tasks.spawn(async move {
                 let _permit = permits.acquire_owned().await.expect("semaphore stays open");
-                let when = When::Always { seen_generation: account.generation };
+                let seen_generation = deck.current(&account.id).map_or(0, |a| a.generation);
+                let when = When::Always { seen_generation };
                 let result =
                     deck.refresh_locked(&account.id, when).await.map(|a| a.view(Utc::now()));
                 (index, BulkResult { account_id: account.id, result })
@@ -81,7 +87,7 @@ impl Deck {
     /// Refreshes an account if its automatic refresh is due (the background timer's call).
     /// Returns `None` when nothing was due, e.g. because another process just refreshed it.
     pub async fn refresh_if_due(&self, id: &str) -> Result<Option<AccountView>> {
-        let before = self.accounts.get(id)?.generation;
+        let before = self.current(id)?.generation;
         let account = self.refresh_locked(id, When::IfDue).await?;
         Ok((account.generation != before).then(|| account.view(Utc::now())))
     }
@@ -90,6 +96,9 @@ impl Deck {
     /// of expiry. This is the one call that hands out a secret; the caller decides where it goes.
     pub async fn access_token(&self, id_or_email: &str) -> Result<Secret> {
         let mut account = self.accounts.find(id_or_email)?;
+        if let Some((held, _)) = self.unsaved.get(&account.id) {
+            account = held;
+        }
         if account.needs_reconnect {
             return Err(Error::NeedsReconnect { provider: account.provider_label });
         }
@@ -111,8 +120,8 @@ impl Deck {
     }
 
     async fn refresh_locked(&self, id: &str, when: When) -> Result<AccountRecord> {
-        let _lock = self.lock(id).await?;
-        let mut account = self.accounts.get(id)?;
+        let lock = self.lock(id).await?;
+        let mut account = self.current(id)?;
         match when {
             When::Always { seen_generation } | When::IfNeeded { seen_generation }
                 if account.generation != seen_generation =>
@@ -143,74 +152,75 @@ impl Deck {
         let refresh_token = tokens.refresh_token.clone().ok_or(Error::NoRefreshToken)?;
         let client_secret =
             self.client_secret(&account.provider, &account.client.client_secret).await?;
-        let client =
-            oauth_client(&account.client.client_id, client_secret.as_ref(), &account.metadata)?;
-        let sent_at = Utc::now();
-        let answer = client
-            .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_string()))
-            .request_async(&self.http)
-            .await;
-        let issued = match answer {
-            Ok(answer) => IssuedTokens::from(answer),
-            Err(e) => {
-                let error =
-                    token_error(e, &account.metadata, &account.provider_label, Grant::Refresh);
+        let client = exchange::Client {
+            client_id: &account.client.client_id,
+            client_secret: client_secret.as_ref(),
+            metadata: &account.metadata,
+            label: &account.provider_label,
+        };
+        let grant = Grant::Refresh { refresh_token: &refresh_token };
+        let Exchanged { issued, sent_at } = match exchange(&self.http, client, grant).await {
+            Ok(exchanged) => exchanged,
+            Err(error) => {
                 let reconnect = matches!(error, Error::NeedsReconnect { .. });
                 self.note_failure(&mut account, &error, reconnect)?;
                 return Err(error);
             }
         };
-
-        // OIDC Core §12.2: a new ID token must describe the same user; it need not carry a nonce.
-        let id_check = match (&issued.id_token, &account.identity) {
-            (Some(raw), Some(previous)) => Some(
-                id_token::verify(
-                    &self.http,
-                    &self.keys,
-                    Audience {
-                        metadata: &account.metadata,
-                        client_id: &account.client.client_id,
-                        tenant_template: quirks_of(account.client.preset).tenant_issuer_template,
-                    },
-                    raw,
-                    Expect::Refresh { previous },
-                    Utc::now(),
-                )
-                .await,
-            ),
-            _ => None,
-        };
+        let id_check = self.check_refreshed_id_token(&account, &issued).await;
+        // An ID token that fails the checks is not kept; the rotated tokens still are, or the
+        // grant would be lost.
         let id_ok = !matches!(id_check, Some(Err(_)));
-        let new_tokens = TokenSet {
-            access_token: issued.access_token,
-            // Keep the old refresh token when the answer carries none (no rotation).
-            refresh_token: issued.refresh_token.or(tokens.refresh_token),
-            // An ID token that fails the checks is not kept; the rotated tokens still are, or
-            // the grant would be lost.
-            id_token: if id_ok { issued.id_token.or(tokens.id_token) } else { tokens.id_token },
-        };
-        self.keychain.set(&TokenSet::key(id), new_tokens.to_keychain()).await?;
-
+        let new_tokens = TokenSet::renewed(&issued, Some(&tokens), id_ok);
         let now = Utc::now();
-        account.issued_at = sent_at;
-        account.expires_at = expiry::expires_at(sent_at, issued.expires_in);
-        account.token_type = issued.token_type;
-        if let Some(scopes) = issued.scopes {
-            account.scopes = scopes;
-        }
-        account.has_refresh_token = new_tokens.refresh_token.is_some();
-        account.has_id_token = new_tokens.id_token.is_some();
+        account.apply_issued(&issued, &new_tokens, sent_at);
         account.last_refreshed_at = Some(now);
-        account.last_error = None;
-        account.last_error_at = None;
-        account.generation += 1;
-        if let Some(Err(error)) = id_check {
-            self.note_failure(&mut account, &error, true)?;
+        if let Some(Err(error)) = &id_check {
+            account.last_error = Some(error.to_string());
+            account.last_error_at = Some(now);
+            account.needs_reconnect = true;
+        }
+        // Secrets first: metadata never describes tokens that are not stored.
+        if let Err(error) = self.save_renewed(lock, &account, &new_tokens).await {
+            if matches!(error, Error::UnsavedSignIn) {
+                let kind = ActivityKind::RefreshFailed;
+                self.activity.record(id, kind, Some(error.to_string()), now);
+            }
             return Err(error);
         }
-        self.accounts.save(&account)?;
+        if let Some(Err(error)) = id_check {
+            let kind = ActivityKind::NeedsReconnect;
+            self.activity.record(id, kind, Some(error.to_string()), now);
+            return Err(error);
+        }
         self.activity.record(id, ActivityKind::Refreshed, None, now);
         Ok(account)
+    }
+
+    /// OIDC Core §12.2: a new ID token must describe the same user; it need not carry a nonce.
+    /// `None` when there is nothing to check.
+    async fn check_refreshed_id_token(
+        &self,
+        account: &AccountRecord,
+        issued: &IssuedTokens,
+    ) -> Option<Result<Identity>> {
+        let (raw, previous) = (issued.id_token.as_ref()?, account.identity.as_ref()?);
+        let audience = Audience {
+            metadata: &account.metadata,
+            client_id: &account.client.client_id,
+            tenant_template: quirks_of(account.client.preset).tenant_issuer_template,
+        };
+        let expect = Expect::Refresh { previous };
+        Some(id_token::verify(&self.http, &self.keys, audience, raw, expect, Utc::now()).await)
+    }
+
+    /// The account record, or the newer one held with an unsaved sign-in.
+    fn current(&self, id: &str) -> Result<AccountRecord> {
+        let on_disk = self.accounts.get(id)?;
+        Ok(match self.unsaved.get(id) {
+            Some((held, _)) if held.generation > on_disk.generation => held,
+            _ => on_disk,
+        })
     }
 
     /// Records a failed refresh on the account (tokens untouched) and in its history.
@@ -231,3 +241,7 @@ impl Deck {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "refresh_tests.rs"]
+mod tests;

@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use crate::secret::Secret;
+use crate::token_response::IssuedTokens;
 
 /// The secrets of one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,28 @@ impl TokenSet {
     /// The keychain key of an account's secrets.
     pub fn key(account_id: &str) -> String {
         format!("account/{account_id}")
+    }
+
+    /// The secrets after a token answer. A new refresh token replaces the old one (rotation);
+    /// an answer without one keeps the previous (no rotation). The ID token is taken only when
+    /// `id_token_ok` (it passed its checks); else the previous one stays.
+    pub(crate) fn renewed(
+        issued: &IssuedTokens,
+        previous: Option<&TokenSet>,
+        id_token_ok: bool,
+    ) -> TokenSet {
+        let previous_id = previous.and_then(|p| p.id_token.clone());
+        TokenSet {
+            access_token: issued.access_token.clone(),
+            refresh_token: issued
+                .refresh_token
+                .clone()
+                .or_else(|| previous.and_then(|p| p.refresh_token.clone())),
+            id_token: match &issued.id_token {
+                Some(id) if id_token_ok => Some(id.clone()),
+                _ => previous_id,
+            },
+        }
     }
 
     /// The keychain value. Built field by field: secrets have no `Serialize`.

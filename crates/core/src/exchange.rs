@@ -1,0 +1,162 @@
+//! The one token-exchange path: send a grant to the token endpoint and turn the answer, or the
+//! error, into [`IssuedTokens`] or one plain [`Error`].
+//!
+//! Sign-in (authorization code with PKCE) and refresh both come through [`exchange`], so the
+//! request shape (`oauth2` builds it; client secrets go in the body), the send time that
+//! expiry is counted from, and what each provider error means live here once. A later grant
+//! (device code) is one more [`Grant`] variant. The request is sent once: the transport only
+//! retries a connection that was never made (see [`http`](crate::http)).
+
+use chrono::{DateTime, Utc};
+use oauth2::basic::{
+    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
+    BasicTokenIntrospectionResponse,
+};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet, EndpointSet,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, StandardRevocableToken,
+    TokenUrl,
+};
+
+use crate::discovery::ProviderMetadata;
+use crate::error::{Error, RemoteError, Result, tidy_remote_text};
+use crate::http::Http;
+use crate::secret::Secret;
+use crate::token_response::{IssuedTokens, TokenAnswer};
+
+pub(crate) type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenAnswer,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// Who asks: the client and the provider it was registered with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Client<'a> {
+    pub client_id: &'a str,
+    pub client_secret: Option<&'a Secret>,
+    pub metadata: &'a ProviderMetadata,
+    /// The provider as people know it, for messages.
+    pub label: &'a str,
+}
+
+/// What is traded for tokens. `invalid_grant` means something different for each.
+#[derive(Debug)]
+pub(crate) enum Grant<'a> {
+    /// An authorization code, with the PKCE verifier and the redirect URI it was sent to.
+    Code { code: &'a Secret, verifier: &'a Secret, redirect_uri: &'a str },
+    /// A refresh token.
+    Refresh { refresh_token: &'a Secret },
+}
+
+/// A successful exchange.
+#[derive(Debug)]
+pub(crate) struct Exchanged {
+    pub issued: IssuedTokens,
+    /// When the request was sent: the token's lifetime counts from here, not from the answer.
+    pub sent_at: DateTime<Utc>,
+}
+
+/// Sends `grant` to the token endpoint, once.
+pub(crate) async fn exchange(
+    http: &Http,
+    client: Client<'_>,
+    grant: Grant<'_>,
+) -> Result<Exchanged> {
+    let oauth = oauth_client(client.client_id, client.client_secret, client.metadata)?;
+    let sent_at = Utc::now();
+    let answer = match &grant {
+        Grant::Code { code, verifier, redirect_uri } => {
+            let redirect = RedirectUrl::new(redirect_uri.to_string())
+                .map_err(|_| Error::Invalid("The redirect URI is not valid.".into()))?;
+            oauth
+                .set_redirect_uri(redirect)
+                .exchange_code(AuthorizationCode::new(code.expose().to_string()))
+                .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_string()))
+                .request_async(http)
+                .await
+        }
+        Grant::Refresh { refresh_token } => {
+            oauth
+                .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_string()))
+                .request_async(http)
+                .await
+        }
+    };
+    match answer {
+        Ok(answer) => Ok(Exchanged { issued: IssuedTokens::from(answer), sent_at }),
+        Err(e) => Err(token_error(e, &client, &grant)),
+    }
+}
+
+/// An `oauth2` client for a provider's endpoints. Client secrets go in the request body
+/// (`client_secret_post`), which every preset provider accepts.
+pub(crate) fn oauth_client(
+    client_id: &str,
+    client_secret: Option<&Secret>,
+    metadata: &ProviderMetadata,
+) -> Result<OAuthClient> {
+    let invalid =
+        |what: &str, url: &str| Error::Invalid(format!("The {what} \"{url}\" is not valid."));
+    let auth = AuthUrl::new(metadata.authorization_endpoint.clone())
+        .map_err(|_| invalid("authorization URL", &metadata.authorization_endpoint))?;
+    let token = TokenUrl::new(metadata.token_endpoint.clone())
+        .map_err(|_| invalid("token URL", &metadata.token_endpoint))?;
+    let mut client: OAuthClient = oauth2::Client::new(ClientId::new(client_id.to_string()))
+        .set_auth_uri(auth)
+        .set_token_uri(token)
+        .set_auth_type(AuthType::RequestBody);
+    if let Some(secret) = client_secret {
+        client = client.set_client_secret(ClientSecret::new(secret.expose().to_string()));
+    }
+    Ok(client)
+}
+
+/// Turns a failed token request into one plain sentence. A refused refresh token
+/// (`invalid_grant`) means the grant has ended: the account must be connected again.
+fn token_error(
+    error: RequestTokenError<RemoteError, BasicErrorResponse>,
+    client: &Client<'_>,
+    grant: &Grant<'_>,
+) -> Error {
+    let label = client.label;
+    let host = url::Url::parse(&client.metadata.token_endpoint)
+        .map(|u| crate::http::host_of(&u))
+        .unwrap_or_else(|_| label.to_string());
+    let remote = |error: RemoteError| Error::Remote(error.named(label));
+    match error {
+        RequestTokenError::ServerResponse(answer) => match (answer.error(), grant) {
+            (BasicErrorResponseType::InvalidGrant, Grant::Refresh { .. }) => {
+                Error::NeedsReconnect { provider: label.to_string() }
+            }
+            (BasicErrorResponseType::InvalidGrant, Grant::Code { .. }) => Error::Invalid(format!(
+                "{label} did not accept the sign-in answer: it had expired or was already used. \
+                 Start the sign-in again."
+            )),
+            (
+                BasicErrorResponseType::InvalidClient | BasicErrorResponseType::UnauthorizedClient,
+                _,
+            ) => RemoteError::ClientRejected { host, code: answer.error().as_ref().to_string() }
+                .into(),
+            (other, _) => {
+                let text = answer
+                    .error_description()
+                    .filter(|d| !d.trim().is_empty())
+                    .map(|d| tidy_remote_text(d))
+                    .unwrap_or_else(|| format!("{}.", other.as_ref()));
+                remote(RemoteError::Refused { host, description: text })
+            }
+        },
+        RequestTokenError::Request(error) => remote(error),
+        RequestTokenError::Parse(..) | RequestTokenError::Other(_) => {
+            remote(RemoteError::Unreadable { host, what: "an answer AuthDeck could not read" })
+        }
+    }
+}

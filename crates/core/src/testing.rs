@@ -1,0 +1,254 @@
+//! A scripted OpenID Connect provider behind the [`Transport`] seam, for unit tests of the
+//! sign-in, refresh and disconnect rules without a network, a Node provider or D-Bus.
+//!
+//! It serves discovery, a JWKS for a fixed test RSA key, userinfo and revocation, and answers
+//! token requests from a queue the test fills. Every request is recorded so a test can say
+//! what was (and was not) sent.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use oauth2::HttpRequest;
+use oauth2::http::{self, header};
+use openidconnect::core::{CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey};
+use openidconnect::{JsonWebKeyId, PrivateSigningKey};
+use serde_json::{Value, json};
+
+use crate::account::AccountView;
+use crate::config::DeckConfig;
+use crate::deck::Deck;
+use crate::error::{RemoteError, Result};
+use crate::home::Home;
+use crate::http::{Http, SendFuture, Transport};
+use crate::keychain::MemoryStore;
+use crate::login::LoginOptions;
+use crate::provider::{ClientSecretSource, ProviderConfig, Redirect};
+
+pub const ISSUER: &str = "https://id.test";
+pub const CLIENT_ID: &str = "client-1";
+
+/// A fixed 1024-bit test key: small so debug builds sign quickly; never used outside tests.
+const TEST_KEY: &str = include_str!("testing_key.pem");
+
+/// One scripted token-endpoint answer.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// An HTTP answer.
+    Http { status: u16, content_type: &'static str, body: String },
+    /// The connection broke after the request was sent (it may have reached the provider).
+    Interrupted,
+    /// The connection was never made.
+    Refused,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: Value) -> Self {
+        Reply::Http { status, content_type: "application/json", body: body.to_string() }
+    }
+}
+
+/// A request the provider saw.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub path: String,
+    /// Form fields of a POST.
+    pub form: HashMap<String, String>,
+}
+
+/// The scripted provider.
+pub struct FakeProvider {
+    key: CoreRsaPrivateSigningKey,
+    token_replies: Mutex<VecDeque<Reply>>,
+    pub seen: Mutex<Vec<Seen>>,
+    pub revocation: bool,
+    pub userinfo: Mutex<Value>,
+    pub revoke_status: Mutex<u16>,
+    /// The `sub` of the ID tokens [`FakeProvider::tokens`] issues.
+    pub subject: Mutex<String>,
+}
+
+impl FakeProvider {
+    pub fn new(revocation: bool) -> Self {
+        FakeProvider {
+            key: CoreRsaPrivateSigningKey::from_pem(TEST_KEY, Some(JsonWebKeyId::new("k1".into())))
+                .expect("the test key parses"),
+            token_replies: Mutex::default(),
+            seen: Mutex::default(),
+            revocation,
+            userinfo: Mutex::new(json!({})),
+            revoke_status: Mutex::new(200),
+            subject: Mutex::new("user-1".into()),
+        }
+    }
+
+    /// Queues the next token-endpoint answer.
+    pub fn reply(&self, reply: Reply) {
+        self.token_replies.lock().unwrap().push_back(reply);
+    }
+
+    /// A signed ID token with `claims` over the usual ones (`iss`, `aud`, `sub`, `iat`, `exp`).
+    pub fn id_token(&self, claims: Value) -> String {
+        let now = Utc::now().timestamp();
+        let mut payload = json!({
+            "iss": ISSUER, "aud": CLIENT_ID, "sub": *self.subject.lock().unwrap(),
+            "iat": now, "exp": now + 600,
+        });
+        for (k, v) in claims.as_object().expect("claims are an object") {
+            payload[k] = v.clone();
+        }
+        let b64 = |v: &Value| {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+        };
+        let input = format!("{}.{}", b64(&json!({"alg": "RS256", "kid": "k1"})), b64(&payload));
+        let signature = self
+            .key
+            .sign(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, input.as_bytes())
+            .expect("the test key signs");
+        use base64::Engine;
+        format!("{input}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(signature))
+    }
+
+    /// A token answer: access token `access`, optional refresh token, optional ID token claims.
+    pub fn tokens(&self, access: &str, refresh: Option<&str>, id: Option<Value>) -> Reply {
+        let mut body = json!({"access_token": access, "token_type": "Bearer", "expires_in": 3600});
+        if let Some(refresh) = refresh {
+            body["refresh_token"] = json!(refresh);
+        }
+        if let Some(claims) = id {
+            body["id_token"] = json!(self.id_token(claims));
+        }
+        Reply::json(200, body)
+    }
+
+    /// The requests sent to `path`.
+    pub fn requests_to(&self, path: &str) -> Vec<Seen> {
+        self.seen.lock().unwrap().iter().filter(|s| s.path == path).cloned().collect()
+    }
+
+    fn answer(&self, request: &HttpRequest) -> Reply {
+        let path = request.uri().path().to_string();
+        let form: HashMap<String, String> = url::form_urlencoded::parse(request.body())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        self.seen.lock().unwrap().push(Seen { path: path.clone(), form });
+        match path.as_str() {
+            "/.well-known/openid-configuration" => {
+                let mut doc = json!({
+                    "issuer": ISSUER,
+                    "authorization_endpoint": format!("{ISSUER}/auth"),
+                    "token_endpoint": format!("{ISSUER}/token"),
+                    "userinfo_endpoint": format!("{ISSUER}/userinfo"),
+                    "jwks_uri": format!("{ISSUER}/jwks"),
+                    "code_challenge_methods_supported": ["S256"],
+                });
+                if self.revocation {
+                    doc["revocation_endpoint"] = json!(format!("{ISSUER}/revoke"));
+                }
+                Reply::json(200, doc)
+            }
+            "/jwks" => {
+                let key = self.key.as_verification_key();
+                Reply::json(200, json!({"keys": [serde_json::to_value(key).unwrap()]}))
+            }
+            "/userinfo" => Reply::json(200, self.userinfo.lock().unwrap().clone()),
+            "/revoke" => Reply::json(*self.revoke_status.lock().unwrap(), json!({})),
+            "/token" => self.token_replies.lock().unwrap().pop_front().unwrap_or(Reply::json(
+                400,
+                json!({"error": "invalid_request", "error_description": "unscripted"}),
+            )),
+            _ => Reply::Http { status: 404, content_type: "text/plain", body: String::new() },
+        }
+    }
+}
+
+impl Transport for FakeProvider {
+    fn send<'a>(&'a self, request: HttpRequest, host: &'a str) -> SendFuture<'a> {
+        let reply = self.answer(&request);
+        Box::pin(async move {
+            match reply {
+                Reply::Http { status, content_type, body } => Ok(http::Response::builder()
+                    .status(status)
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(body.into_bytes())
+                    .expect("a valid scripted answer")),
+                Reply::Interrupted => Err(RemoteError::Interrupted { host: host.to_string() }),
+                Reply::Refused => Err(RemoteError::Connect { host: host.to_string() }),
+            }
+        })
+    }
+}
+
+/// A deck over a temporary data directory, a [`MemoryStore`] and a [`FakeProvider`], with the
+/// provider `test` (OpenID Connect, deep-link redirect) added.
+pub struct TestDeck {
+    pub deck: Deck,
+    pub provider: Arc<FakeProvider>,
+    pub store: Arc<MemoryStore>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDeck {
+    pub async fn new(revocation: bool) -> Self {
+        Self::with_config(revocation, |_| {}).await
+    }
+
+    /// [`new`](Self::new) with the configuration adjusted by `adjust`.
+    pub async fn with_config(revocation: bool, adjust: impl FnOnce(&mut DeckConfig)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::open(dir.path()).unwrap();
+        let provider = Arc::new(FakeProvider::new(revocation));
+        let store = Arc::new(MemoryStore::default());
+        let mut config =
+            DeckConfig { save_retry: std::time::Duration::from_millis(300), ..Default::default() };
+        adjust(&mut config);
+        let deck = Deck::new(home, store.clone(), config, Http::with_transport(provider.clone()));
+        deck.add_provider(Self::config(), None).await.unwrap();
+        TestDeck { deck, provider, store, _dir: dir }
+    }
+
+    pub fn config() -> ProviderConfig {
+        ProviderConfig {
+            name: "test".into(),
+            label: Some("Test ID".into()),
+            preset: None,
+            issuer: Some(ISSUER.into()),
+            endpoints: None,
+            client_id: CLIENT_ID.into(),
+            client_secret: ClientSecretSource::None,
+            scopes: vec!["openid".into(), "email".into(), "offline_access".into()],
+            redirect: Redirect::default(),
+        }
+    }
+
+    /// Starts a sign-in, lets `answer` script the token endpoint (it gets the sign-in's
+    /// nonce), and delivers the provider's answer by deep link.
+    pub async fn sign_in(
+        &self,
+        answer: impl FnOnce(&FakeProvider, &str) -> Reply,
+    ) -> Result<AccountView> {
+        let started = self.deck.start_login("test", LoginOptions::default()).await?;
+        let url = url::Url::parse(&started.authorization_url).unwrap();
+        let param = |name: &str| {
+            url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap()
+        };
+        let reply = answer(&self.provider, &param("nonce"));
+        self.provider.reply(reply);
+        let state = param("state");
+        self.deck
+            .complete_callback(&format!(
+                "dev.authdeck.app:/oauth/callback?code=code-1&state={state}"
+            ))
+            .await
+    }
+
+    /// Signs in with access `at-0`, refresh `rt-0` and a good ID token for `user-1`.
+    pub async fn signed_in(&self) -> AccountView {
+        self.sign_in(|p, nonce| {
+            p.tokens("at-0", Some("rt-0"), Some(json!({"nonce": nonce, "email": "u@id.test"})))
+        })
+        .await
+        .expect("the sign-in succeeds")
+    }
+}
