@@ -43,6 +43,14 @@ pub struct ClipboardCleared {
     pub cleared: bool,
 }
 
+/// The check whether a test link comes back to the app ended (at first start, or asked for).
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+pub struct LinksChecked {
+    pub arrived: bool,
+    /// One plain sentence: what the result means for sign-ins.
+    pub message: String,
+}
+
 /// Everything the shell can tell the UI, for hosts that deliver events (see [`crate::shell::Host`]).
 #[derive(Debug, Clone)]
 pub enum AppEvent {
@@ -51,4 +59,5 @@ pub enum AppEvent {
     LoginFinished(LoginFinished),
     CallbackHandled(CallbackHandled),
     ClipboardCleared(ClipboardCleared),
+    LinksChecked(LinksChecked),
 }

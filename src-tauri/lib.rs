@@ -52,6 +52,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::LoginFinished,
             events::CallbackHandled,
             events::ClipboardCleared,
+            events::LinksChecked,
         ])
 }
 
@@ -78,6 +79,7 @@ impl Host for TauriHost {
             AppEvent::LoginFinished(e) => e.emit(&self.app),
             AppEvent::CallbackHandled(e) => e.emit(&self.app),
             AppEvent::ClipboardCleared(e) => e.emit(&self.app),
+            AppEvent::LinksChecked(e) => e.emit(&self.app),
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not send an event to the window");
@@ -149,7 +151,6 @@ pub fn run() {
             specta.mount_events(app);
             let host =
                 TauriHost { app: app.handle().clone(), clipboard: SystemClipboard::default() };
-            let deck_for_check = deck.clone();
             let shell = Shell::new(deck, Arc::new(host));
             app.manage(shell.clone());
 
@@ -172,19 +173,9 @@ pub fn run() {
             #[cfg(target_os = "linux")]
             {
                 // At first start, once the handler is in place: does a test link come back?
-                let (deck, opener) = (deck_for_check, app.handle().clone());
+                let shell = shell.clone();
                 scheme::ensure_in_background(app.handle(), move || {
-                    if deck.hand_back().is_none() {
-                        tauri::async_runtime::spawn(async move {
-                            let open = |link: &str| {
-                                opener
-                                    .opener()
-                                    .open_url(link, None::<&str>)
-                                    .map_err(|e| e.to_string())
-                            };
-                            hand_back::check(&deck, open, hand_back::WAIT).await;
-                        });
-                    }
+                    tauri::async_runtime::spawn(async move { shell.first_run_links_check().await });
                 });
             }
             #[cfg(windows)]

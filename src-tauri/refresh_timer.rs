@@ -37,7 +37,7 @@ pub async fn run(shell: Shell) {
     let mut backoff = Backoff::default();
     loop {
         // Renewed sign-ins a locked keychain refused are kept in memory until it takes them.
-        if shell.deck.save_unsaved().await > 0 {
+        if shell.save_unsaved().await > 0 {
             tracing::info!("a renewed sign-in waits for the keychain to be unlocked");
         }
         let now = Utc::now();

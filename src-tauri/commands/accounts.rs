@@ -4,6 +4,7 @@ use authdeck_core::{AccountView, DisconnectReport};
 use tauri::State;
 
 use crate::error::IpcResult;
+use crate::events::LinksChecked;
 use crate::shell::{AccountDetails, AppStatus, Shell};
 
 /// All accounts, most urgent first. Reads no secret.
@@ -60,6 +61,14 @@ pub async fn app_status(shell: State<'_, Shell>) -> IpcResult<AppStatus> {
 #[specta::specta]
 pub async fn export_diagnostics(shell: State<'_, Shell>) -> IpcResult<String> {
     shell.export_diagnostics(&crate::export_dir()).await
+}
+
+/// Sends the app a test sign-in link through the system and reports whether it came back
+/// (new sign-ins take the loopback route when it does not).
+#[tauri::command]
+#[specta::specta]
+pub async fn check_sign_in_links(shell: State<'_, Shell>) -> IpcResult<LinksChecked> {
+    Ok(shell.check_links().await)
 }
 
 /// The UI calls this after its first render (start-up benchmark marker).

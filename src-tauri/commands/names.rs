@@ -13,6 +13,7 @@ macro_rules! with_commands {
             disconnect_account,
             app_status,
             export_diagnostics,
+            check_sign_in_links,
             ui_ready,
             list_providers,
             list_presets,

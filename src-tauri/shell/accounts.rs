@@ -59,6 +59,12 @@ impl Shell {
         result
     }
 
+    /// Retries keychain writes of renewed sign-ins that a locked keychain refused; returns how
+    /// many still wait (for the refresh timer).
+    pub async fn save_unsaved(&self) -> usize {
+        self.deck.save_unsaved().await
+    }
+
     pub async fn disconnect(&self, id: &str) -> IpcResult<DisconnectReport> {
         let report = self.deck.disconnect(id).await?;
         self.accounts_changed();
@@ -87,7 +93,12 @@ impl Shell {
     pub async fn export_diagnostics(&self, dir: &std::path::Path) -> IpcResult<String> {
         let keychain = self.deck.keychain_status().await.map_err(|e| e.to_string());
         let now = Utc::now();
-        let bundle = self.deck.diagnostics(keychain, now)?;
+        let mut bundle = self.deck.diagnostics(keychain, now)?;
+        // Which program receives sign-in links, and whether a test link came back.
+        bundle["sign_in_links"] = serde_json::json!({
+            "doctor": self.deck.doctor().await,
+            "at_start": crate::scheme::report(),
+        });
         let path = dir.join(format!("authdeck-diagnostics-{}.json", now.format("%Y%m%d-%H%M%S")));
         authdeck_core::atomic::write_json(&path, &bundle).map_err(|e| {
             IpcError::other(format!("AuthDeck could not save {}: {e}.", path.display()))

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod gesture;
+mod links;
 mod login;
 mod providers;
 mod tokens;

@@ -7,6 +7,7 @@ import { button, focus, h, replaceChildren, setText } from './dom';
 import type { IpcFailure } from './errors';
 import { Feedback } from './flows/feedback';
 import { CopyFlow } from './flows/copy';
+import { DiagnosticsFlow } from './flows/diagnostics';
 import { disconnectAccount } from './flows/disconnect';
 import { RefreshFlow } from './flows/refresh';
 import { icons } from './icons';
@@ -49,7 +50,7 @@ class App {
   private readonly empty: HTMLElement;
   private readonly loadError: HTMLElement;
   private readonly connectButton: HTMLButtonElement;
-  private readonly exportButton: HTMLButtonElement;
+  private readonly diagnostics: DiagnosticsFlow;
   private readonly keychainBadge: HTMLElement;
   private readonly keychainBanner: HTMLElement;
   private readonly keychainText: HTMLElement;
@@ -96,11 +97,7 @@ class App {
 
     this.connectButton = button('Connect account', () => { this.openConnect(); }, { variant: 'primary', icon: icons.plus() });
     this.connectButton.hidden = true;
-    this.exportButton = button('Export diagnostics', () => void this.exportDiagnostics(), {
-      variant: 'ghost',
-      icon: icons.download(),
-      attrs: { title: 'Save a diagnostics file for support (no secrets)' },
-    });
+    this.diagnostics = new DiagnosticsFlow(this.feedback);
     this.keychainBadge = h('span', { class: 'badge badge-keychain', 'data-testid': 'keychain-badge' }, [icons.lock(), 'Keychain unavailable']);
     this.keychainBadge.hidden = true;
 
@@ -123,7 +120,7 @@ class App {
 
     const header = h('header', { class: 'app-header' }, [
       h('div', { class: 'brand' }, [icons.logo(), h('h1', { class: 'brand-name' }, 'AuthDeck'), this.keychainBadge]),
-      h('div', { class: 'header-actions' }, [this.exportButton, this.connectButton]),
+      h('div', { class: 'header-actions' }, [this.diagnostics.linksButton, this.diagnostics.exportButton, this.connectButton]),
     ]);
 
     replaceChildren(root, [
@@ -186,6 +183,7 @@ class App {
       ipc.onClipboardCleared((e) => { this.copyFlow.onClipboardCleared(e.account_id, e.cleared); }),
       ipc.onLoginFinished((e) => { this.onLoginFinished(e); }),
       ipc.onCallbackHandled((e) => { this.onCallbackHandled(e); }),
+      ipc.onLinksChecked((e) => { this.diagnostics.onLinksChecked(e); }),
     );
     window.addEventListener('focus', this.onWindowFocus);
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -379,21 +377,5 @@ class App {
     if (row !== undefined && !this.list.element.hidden) return row.focusTarget();
     if (!this.connectButton.hidden) return this.connectButton;
     return this.main;
-  }
-
-  // ----- diagnostics -----
-
-  private async exportDiagnostics(): Promise<void> {
-    this.exportButton.disabled = true;
-    this.exportButton.setAttribute('aria-busy', 'true');
-    try {
-      const path = await ipc.exportDiagnostics();
-      this.feedback.toaster.show(`Saved to ${path}`, { tone: 'success', title: 'Diagnostics exported', timeout: 15_000 });
-    } catch (error) {
-      this.feedback.failureToast(ipc.toFailure(error), undefined, 'Diagnostics could not be saved');
-    } finally {
-      this.exportButton.disabled = false;
-      this.exportButton.removeAttribute('aria-busy');
-    }
   }
 }

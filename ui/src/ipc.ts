@@ -6,7 +6,7 @@
  * `bindings.ts`.
  */
 import { commands, events } from './bindings';
-import type { CallbackHandled, ClipboardCleared, IpcError, LoginFinished, RefreshState } from './bindings';
+import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, RefreshState } from './bindings';
 import { IpcFailure, toFailure } from './errors';
 
 export type {
@@ -22,6 +22,7 @@ export type {
   EndpointsView,
   Inspection,
   IpcError,
+  LinksChecked,
   LoginFinished,
   LoginStarted,
   LoginTicket,
@@ -108,6 +109,7 @@ const eventHelpers = {
     }),
   onCallbackHandled: (cb: (payload: CallbackHandled) => void): Unlisten => subscribe(events.callbackHandled, cb),
   onClipboardCleared: (cb: (payload: ClipboardCleared) => void): Unlisten => subscribe(events.clipboardCleared, cb),
+  onLinksChecked: (cb: (payload: LinksChecked) => void): Unlisten => subscribe(events.linksChecked, cb),
   onLoginFinished: (cb: (payload: LoginFinished) => void): Unlisten => subscribe(events.loginFinished, cb),
   onRefreshState: (cb: (payload: RefreshState) => void): Unlisten => subscribe(events.refreshState, cb),
 };

@@ -243,6 +243,35 @@ describe('app status', () => {
     expect(toasts(root).textContent).toContain('Saved to /home/alice/Downloads/authdeck-diagnostics-20261125-120000.json');
   });
 
+  it('a test link that did not come back says sign-ins now use the loopback address', async () => {
+    const root = await mount();
+    const message = 'A test sign-in link did not come back to AuthDeck, so new sign-ins use the loopback address instead, which needs no setup.';
+    fire.linksChecked.emit({ arrived: false, message });
+    await settle();
+    expect(toasts(root).textContent).toContain(message);
+  });
+
+  it('Check sign-in links runs the check and says when links work', async () => {
+    const root = await mount();
+    ipc.checkSignInLinks.mockImplementation(async () => {
+      const result = { arrived: true, message: 'A test sign-in link came back to AuthDeck, so sign-ins come back by deep link.' };
+      fire.linksChecked.emit(result);
+      return result;
+    });
+    getByRole(root, 'button', { name: 'Check sign-in links' }).click();
+    await settle();
+    expect(ipc.checkSignInLinks).toHaveBeenCalledTimes(1);
+    expect(toasts(root).textContent).toContain('sign-ins come back by deep link');
+  });
+
+  it('a first-start check whose link came back shows nothing', async () => {
+    const root = await mount();
+    const before = toasts(root).textContent;
+    fire.linksChecked.emit({ arrived: true, message: 'A test sign-in link came back to AuthDeck.' });
+    await settle();
+    expect(toasts(root).textContent).toBe(before);
+  });
+
   it('a deep-link sign-in shows a toast and highlights the row', async () => {
     const root = await mount();
     const a = account({ email: 'carol@example.com' });

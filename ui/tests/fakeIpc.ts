@@ -13,6 +13,7 @@ import type {
   AccountView,
   CallbackHandled,
   ClipboardCleared,
+  LinksChecked,
   LoginFinished,
   LoginStarted,
   PresetView,
@@ -42,6 +43,7 @@ export const fire = {
   accountsChanged: emitter<undefined>(),
   callbackHandled: emitter<CallbackHandled>(),
   clipboardCleared: emitter<ClipboardCleared>(),
+  linksChecked: emitter<LinksChecked>(),
   loginFinished: emitter<LoginFinished>(),
   refreshState: emitter<RefreshState>(),
 };
@@ -57,6 +59,7 @@ export const ipc = {
   onAccountsChanged: (cb: () => void) => fire.accountsChanged.on(() => { cb(); }),
   onCallbackHandled: (cb: (p: CallbackHandled) => void) => fire.callbackHandled.on(cb),
   onClipboardCleared: (cb: (p: ClipboardCleared) => void) => fire.clipboardCleared.on(cb),
+  onLinksChecked: (cb: (p: LinksChecked) => void) => fire.linksChecked.on(cb),
   onLoginFinished: (cb: (p: LoginFinished) => void) => fire.loginFinished.on(cb),
   onRefreshState: (cb: (p: RefreshState) => void) => fire.refreshState.on(cb),
 };

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::atomic;
 use crate::deck::Deck;
 use crate::desktop::{Handler, Install, PACKAGED_ENTRY};
+use crate::provider::{ProviderConfig, Redirect};
 
 /// One check's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -106,6 +107,17 @@ impl Deck {
     pub fn record_hand_back(&self, result: &HandBack) -> crate::Result<()> {
         let path = self.home.root().join(HAND_BACK_FILE);
         atomic::write_json(&path, result).map_err(|e| crate::Error::storage("save", path, e))
+    }
+
+    /// The redirect a new sign-in with `config` uses: its own, except that the app's deep link
+    /// gives way to the loopback route once a hand-back check found that links do not come back.
+    pub(crate) fn redirect_for(&self, config: &ProviderConfig) -> Redirect {
+        let links_lost = self.hand_back().is_some_and(|h| h.route == Route::Loopback);
+        if links_lost && config.redirect.uses_app_scheme() {
+            Redirect::loopback()
+        } else {
+            config.redirect.clone()
+        }
     }
 
     /// Runs every check. Sends nothing to any provider.

@@ -79,13 +79,14 @@ impl Deck {
         self.keychain.check().await?;
         let metadata = discovery::resolve(&self.http, &config).await?;
         let quirks = quirks_of(config.preset);
-        let loopback = match &config.redirect {
+        let route = self.redirect_for(&config);
+        let loopback = match &route {
             Redirect::Loopback { port, path } => Some(LoopbackListener::bind(*port, path).await?),
             Redirect::DeepLink { .. } => None,
         };
         let redirect_uri = match &loopback {
             Some(listener) => listener.redirect_uri(),
-            None => config.redirect.display_uri(),
+            None => route.display_uri(),
         };
         let oidc = config.is_oidc();
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();

@@ -207,3 +207,22 @@ async fn a_code_exchange_that_may_have_arrived_is_not_sent_again() {
     assert!(view.is_ok(), "{view:?}");
     assert_eq!(t.provider.requests_to("/token").len(), 2);
 }
+
+#[tokio::test]
+async fn after_a_lost_test_link_the_app_scheme_gives_way_to_loopback() {
+    use crate::doctor::HandBack;
+    let t = TestDeck::new(true).await;
+    let started = t.deck.start_login("test", Default::default()).await.unwrap();
+    assert_eq!(started.redirect_uri, "dev.authdeck.app:/oauth/callback");
+    assert!(started.loopback.is_none());
+
+    t.deck.record_hand_back(&HandBack::decide(false, Utc::now())).unwrap();
+    let started = t.deck.start_login("test", Default::default()).await.unwrap();
+    assert!(started.redirect_uri.starts_with("http://127.0.0.1:"), "{}", started.redirect_uri);
+    assert!(started.loopback.is_some());
+    assert!(started.authorization_url.contains("redirect_uri=http%3A%2F%2F127.0.0.1"));
+
+    t.deck.record_hand_back(&HandBack::decide(true, Utc::now())).unwrap();
+    let started = t.deck.start_login("test", Default::default()).await.unwrap();
+    assert_eq!(started.redirect_uri, "dev.authdeck.app:/oauth/callback");
+}
