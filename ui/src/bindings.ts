@@ -9,11 +9,11 @@ export const commands = {
 	/**  All accounts, most urgent first. Reads no secret. */
 	listAccounts: () => typedError<AccountView[], IpcError>(__TAURI_INVOKE("list_accounts")),
 	/**  Status, scopes, decoded claims, endpoints and history of one account. No token values. */
-	accountDetails: (id: string) => typedError<AccountDetails, IpcError>(__TAURI_INVOKE("account_details", { id })),
-	refreshAccount: (id: string) => typedError<AccountView | null, IpcError>(__TAURI_INVOKE("refresh_account", { id })),
-	setAutoRefresh: (id: string, on: boolean) => typedError<AccountView, IpcError>(__TAURI_INVOKE("set_auto_refresh", { id, on })),
+	accountDetails: (id: AccountRef) => typedError<AccountDetails, IpcError>(__TAURI_INVOKE("account_details", { id })),
+	refreshAccount: (id: AccountRef) => typedError<AccountView | null, IpcError>(__TAURI_INVOKE("refresh_account", { id })),
+	setAutoRefresh: (id: AccountRef, on: boolean) => typedError<AccountView, IpcError>(__TAURI_INVOKE("set_auto_refresh", { id, on })),
 	/**  Revokes at the provider, then removes the account and its secrets. */
-	disconnectAccount: (id: string) => typedError<DisconnectReport, IpcError>(__TAURI_INVOKE("disconnect_account", { id })),
+	disconnectAccount: (id: AccountRef) => typedError<DisconnectReport, IpcError>(__TAURI_INVOKE("disconnect_account", { id })),
 	appStatus: () => typedError<AppStatus, IpcError>(__TAURI_INVOKE("app_status")),
 	/**  Saves a diagnostics bundle (no secrets) to the Downloads folder; returns its path. */
 	exportDiagnostics: () => typedError<string, IpcError>(__TAURI_INVOKE("export_diagnostics")),
@@ -23,20 +23,20 @@ export const commands = {
 	listPresets: () => __TAURI_INVOKE<PresetView[]>("list_presets"),
 	/**  Adds a provider; a client secret given here goes straight to the keychain. */
 	addProvider: (input: ProviderInput, clientSecret: string | null) => typedError<ProviderView, IpcError>(__TAURI_INVOKE("add_provider", { input, clientSecret })),
-	removeProvider: (name: string) => typedError<null, IpcError>(__TAURI_INVOKE("remove_provider", { name })),
+	removeProvider: (name: ProviderName) => typedError<null, IpcError>(__TAURI_INVOKE("remove_provider", { name })),
 	/**  Opens the system browser on the provider's sign-in page; `LoginFinished` follows. */
-	startLogin: (provider: string) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("start_login", { provider })),
+	startLogin: (provider: ProviderName) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("start_login", { provider })),
 	/**  Signs in again to an account that needs it, hinting the same user. */
-	reconnectAccount: (id: string) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("reconnect_account", { id })),
+	reconnectAccount: (id: AccountRef) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("reconnect_account", { id })),
 	/**  Opens the sign-in page again in the browser (the user closed it). */
 	reopenLogin: (handle: LoginHandle) => typedError<null, IpcError>(__TAURI_INVOKE("reopen_login", { handle })),
 	cancelLogin: (handle: LoginHandle) => typedError<null, IpcError>(__TAURI_INVOKE("cancel_login", { handle })),
 	/**  Completes a sign-in with the address the browser was sent back to (pasted by the user). */
 	submitCallback: (url: string) => typedError<AccountView, IpcError>(__TAURI_INVOKE("submit_callback", { url })),
 	/**  Copies the access token on the Rust side; the value never reaches the web UI. */
-	copyToken: (id: string) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_token", { id })),
+	copyToken: (id: AccountRef) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_token", { id })),
 	/**  Returns the access token, for the explicit "Reveal" in Details. */
-	revealToken: (id: string) => typedError<string, IpcError>(__TAURI_INVOKE("reveal_token", { id })),
+	revealToken: (id: AccountRef) => typedError<string, IpcError>(__TAURI_INVOKE("reveal_token", { id })),
 };
 
 /** Events */
@@ -54,6 +54,14 @@ export type AccountDetails = {
 	inspection: Inspection,
 	activity: ActivityEntry[],
 };
+
+/**
+ *  How an account is named from outside: its id, or the email it signed in with.
+ * 
+ *  Whatever the id's format, it names `accounts/<id>.json`, so it may hold no path separator,
+ *  no control character and no leading dot; an email never needs one.
+ */
+export type AccountRef = string;
 
 /**  An account as shown to people and printed by `accounts --json`. */
 export type AccountView = {
@@ -197,7 +205,10 @@ export type LoginFinished = {
 	error: IpcError | null,
 };
 
-/**  Opaque id of a pending sign-in (the hash of its `state`). */
+/**
+ *  Opaque id of a pending sign-in (the hash of its `state`). It names files, so it is
+ *  checked when deserialized: only what [`LoginHandle::of_state`] produces is accepted.
+ */
 export type LoginHandle = string;
 
 /**  A sign-in started in this window, shown while waiting. */
@@ -245,6 +256,9 @@ export type ProviderInput = {
 	/**  Name of an environment variable holding the client secret. */
 	client_secret_env?: string | null,
 };
+
+/**  A provider's name, as `provider add NAME` accepted it. */
+export type ProviderName = string;
 
 /**  A provider as listed in the window. */
 export type ProviderView = {
