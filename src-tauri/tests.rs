@@ -294,4 +294,40 @@ fn the_window_cannot_name_an_environment_variable_as_a_client_secret() {
         invoke(&app, "add_provider", json!({ "input": input, "clientSecret": null })).unwrap_err();
     assert_eq!(error["message"], crate::shell::ENV_SECRET_REFUSED);
     assert_eq!(invoke(&app, "list_providers", json!({})).unwrap(), json!([]));
+
+#[test]
+fn arguments_that_are_paths_are_refused_and_touch_no_file() {
+    let app = app();
+    let input = json!({ "name": "demo", "issuer": "http://127.0.0.1:9", "client_id": "c" });
+    invoke(&app, "add_provider", json!({ "input": input, "clientSecret": null })).unwrap();
+    let providers = app._dir.path().join("providers.json");
+    let before = std::fs::read(&providers).unwrap();
+    let outside = app._dir.path().join("providers");
+    for evil in ["../providers", outside.to_str().unwrap()] {
+        for (cmd, args) in [
+            ("cancel_login", json!({ "handle": evil })),
+            ("reopen_login", json!({ "handle": evil })),
+            ("account_details", json!({ "id": evil })),
+            ("disconnect_account", json!({ "id": evil })),
+            ("set_auto_refresh", json!({ "id": evil, "on": true })),
+            ("copy_token", json!({ "id": evil })),
+            ("reveal_token", json!({ "id": evil })),
+            ("reconnect_account", json!({ "id": evil })),
+            ("remove_provider", json!({ "name": evil })),
+            ("start_login", json!({ "provider": evil })),
+        ] {
+            assert!(invoke(&app, cmd, args).is_err(), "{cmd}({evil}) was accepted");
+        }
+    }
+    assert_eq!(std::fs::read(&providers).unwrap(), before, "providers.json changed");
+    let names: Vec<String> = std::fs::read_dir(app._dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with("providers.") && n != "providers.json"),
+        "{names:?}"
+    );
+    let listed = invoke(&app, "list_providers", json!({})).unwrap();
+    assert_eq!(listed[0]["name"], "demo");
 }

@@ -1,6 +1,6 @@
 //! Listing, refreshing and removing accounts.
 
-use authdeck_core::{AccountView, DisconnectReport};
+use authdeck_core::{AccountRef, AccountView, DisconnectReport};
 use tauri::State;
 
 use crate::error::IpcResult;
@@ -17,7 +17,7 @@ pub async fn list_accounts(shell: State<'_, Shell>) -> IpcResult<Vec<AccountView
 /// Status, scopes, decoded claims, endpoints and history of one account. No token values.
 #[tauri::command]
 #[specta::specta]
-pub async fn account_details(shell: State<'_, Shell>, id: String) -> IpcResult<AccountDetails> {
+pub async fn account_details(shell: State<'_, Shell>, id: AccountRef) -> IpcResult<AccountDetails> {
     shell.details(&id).await
 }
 
@@ -25,7 +25,7 @@ pub async fn account_details(shell: State<'_, Shell>, id: String) -> IpcResult<A
 #[specta::specta]
 pub async fn refresh_account(
     shell: State<'_, Shell>,
-    id: String,
+    id: AccountRef,
 ) -> IpcResult<Option<AccountView>> {
     shell.refresh(&id, false).await
 }
@@ -34,7 +34,7 @@ pub async fn refresh_account(
 #[specta::specta]
 pub async fn set_auto_refresh(
     shell: State<'_, Shell>,
-    id: String,
+    id: AccountRef,
     on: bool,
 ) -> IpcResult<AccountView> {
     shell.set_auto_refresh(&id, on).await
@@ -45,7 +45,7 @@ pub async fn set_auto_refresh(
 #[specta::specta]
 pub async fn disconnect_account(
     shell: State<'_, Shell>,
-    id: String,
+    id: AccountRef,
 ) -> IpcResult<DisconnectReport> {
     shell.disconnect(&id).await
 }

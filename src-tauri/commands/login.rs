@@ -1,6 +1,8 @@
 //! Providers and sign-in.
 
-use authdeck_core::{AccountView, LoginHandle, PresetView, ProviderInput, ProviderView};
+use authdeck_core::{
+    AccountRef, AccountView, LoginHandle, PresetView, ProviderInput, ProviderName, ProviderView,
+};
 use tauri::State;
 
 use crate::error::IpcResult;
@@ -32,21 +34,24 @@ pub async fn add_provider(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn remove_provider(shell: State<'_, Shell>, name: String) -> IpcResult<()> {
+pub async fn remove_provider(shell: State<'_, Shell>, name: ProviderName) -> IpcResult<()> {
     shell.remove_provider(&name).await
 }
 
 /// Opens the system browser on the provider's sign-in page; `LoginFinished` follows.
 #[tauri::command]
 #[specta::specta]
-pub async fn start_login(shell: State<'_, Shell>, provider: String) -> IpcResult<LoginStarted> {
+pub async fn start_login(
+    shell: State<'_, Shell>,
+    provider: ProviderName,
+) -> IpcResult<LoginStarted> {
     shell.start_login(&provider, None).await
 }
 
 /// Signs in again to an account that needs it, hinting the same user.
 #[tauri::command]
 #[specta::specta]
-pub async fn reconnect_account(shell: State<'_, Shell>, id: String) -> IpcResult<LoginStarted> {
+pub async fn reconnect_account(shell: State<'_, Shell>, id: AccountRef) -> IpcResult<LoginStarted> {
     shell.reconnect(&id).await
 }
 

@@ -21,37 +21,18 @@ impl Shell {
     ) -> IpcResult<LoginStarted> {
         let started = self.deck.start_login(provider, LoginOptions { login_hint }).await?;
         let ticket = started.ticket();
-        let listener = started.loopback.map(|listener| {
-            let answering = listener.answering();
-            let deck = self.deck.clone();
-            let task = async_runtime::spawn(async move {
-                let serve = listener.serve(|url| {
-                    let deck = deck.clone();
-                    async move { deck.complete_callback(&url).await }
-                });
-                if let Err(e) = serve.await {
-                    tracing::debug!(error = %e, "loopback sign-in ended with an error");
-                }
-            });
-            (task, answering)
-        });
+        // Pasted addresses arrive through `submit_callback`, cancels through `cancel_login`:
+        // both end the sign-in in the core, and the session sees it.
+        let session = authdeck_core::SignInSession::new(&self.deck, started);
         let shell = self.clone();
-        let (handle, expires_at) = (ticket.handle.clone(), ticket.expires_at);
+        let handle = ticket.handle.clone();
         self.waiting
             .lock()
             .expect("waiting sign-ins")
             .insert(handle.clone(), ticket.authorization_url.clone());
         async_runtime::spawn(async move {
-            let result = shell.deck.wait_for_login(&handle, expires_at).await;
+            let result = session.finish(None, std::future::pending(), |_| {}).await;
             shell.waiting.lock().expect("waiting sign-ins").remove(&handle);
-            if let Some((task, answering)) = listener {
-                // Answered through the listener: let it send its page; otherwise stop it.
-                if answering.load(std::sync::atomic::Ordering::SeqCst) {
-                    let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-                } else {
-                    task.abort();
-                }
-            }
             let (account, error) = match result {
                 Ok(account) => (Some(account), None),
                 Err(e) => (None, Some(IpcError::from(e))),

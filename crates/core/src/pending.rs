@@ -80,11 +80,25 @@ pub enum Outcome {
     Failed { message: String, kind: ErrorKind },
 }
 
-/// Opaque id of a pending sign-in (the hash of its `state`).
+/// Opaque id of a pending sign-in (the hash of its `state`). It names files, so it is
+/// checked when deserialized: only what [`LoginHandle::of_state`] produces is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(transparent)]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+#[serde(try_from = "String", into = "String")]
 pub struct LoginHandle(String);
+
+impl TryFrom<String> for LoginHandle {
+    type Error = Error;
+    fn try_from(raw: String) -> Result<Self> {
+        Self::parse(&raw).ok_or_else(|| Error::Invalid("That sign-in is no longer waiting.".into()))
+    }
+}
+
+impl From<LoginHandle> for String {
+    fn from(handle: LoginHandle) -> String {
+        handle.0
+    }
+}
 
 impl LoginHandle {
     pub fn of_state(state: &str) -> Self {
@@ -177,14 +191,19 @@ impl PendingStore {
 
     /// Records how a claimed sign-in ended and forgets its secrets.
     pub async fn finish(&self, keychain: &Keychain, handle: &LoginHandle, outcome: &Outcome) {
+        self.record_outcome(handle, outcome);
+        if let Err(e) = keychain.delete(&handle.keychain_key()).await {
+            tracing::warn!(error = %e, "could not delete the pending sign-in secrets");
+        }
+    }
+
+    /// Writes the outcome, then closes the sign-in: the order [`PendingStore::wait`] relies on.
+    fn record_outcome(&self, handle: &LoginHandle, outcome: &Outcome) {
         let path = self.file(handle, "result");
         if let Err(e) = atomic::write_json(&path, outcome) {
             tracing::warn!(error = %e, "could not record the sign-in outcome");
         }
         let _ = fs::remove_file(self.file(handle, "claimed"));
-        if let Err(e) = keychain.delete(&handle.keychain_key()).await {
-            tracing::warn!(error = %e, "could not delete the pending sign-in secrets");
-        }
     }
 
     /// How the sign-in ended, once it has.
@@ -208,11 +227,26 @@ impl PendingStore {
 
     /// Waits for the outcome of a sign-in, polling the directory.
     pub async fn wait(&self, handle: &LoginHandle, expires_at: DateTime<Utc>) -> Result<Outcome> {
+        self.wait_observed(handle, expires_at, || {}).await
+    }
+
+    /// [`PendingStore::wait`], with `between` run between its two reads (tests interleave a
+    /// finishing sign-in there). The outcome is written before the sign-in stops being open,
+    /// so reading "open" first and the outcome second sees a consistent state: a sign-in
+    /// that was closed by the first read has its outcome on disk by the second.
+    async fn wait_observed(
+        &self,
+        handle: &LoginHandle,
+        expires_at: DateTime<Utc>,
+        mut between: impl FnMut(),
+    ) -> Result<Outcome> {
         loop {
+            let open = self.is_open(handle);
+            between();
             if let Some(outcome) = self.outcome(handle) {
                 return Ok(outcome);
             }
-            if !self.is_open(handle) || Utc::now() > expires_at + TimeDelta::seconds(30) {
+            if !open || Utc::now() > expires_at + TimeDelta::seconds(30) {
                 return Err(Error::LoginTimedOut);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -316,6 +350,41 @@ mod tests {
         assert_eq!(store.wait(&handle, now).await.unwrap(), outcome);
         assert!(memory.keys().is_empty(), "secrets forgotten: {:?}", memory.keys());
         assert_eq!(store.lookup("state-1", now).unwrap_err(), CallbackError::AlreadyUsed);
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_finishing_during_the_wait_is_reported_as_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PendingStore::new(&Home::open(dir.path()).unwrap());
+        let keychain = Keychain::new(Arc::new(MemoryStore::default()));
+        let now = Utc::now();
+        let secrets = PendingSecrets { verifier: Secret::new("v"), nonce: None };
+        let handle =
+            store.create(&keychain, &Secret::new("s"), &login(now), &secrets).await.unwrap();
+        store.claim(&handle).unwrap();
+        let outcome = Outcome::Connected { account_id: "p-1".into() };
+        // The sign-in completes (in another process) right between the wait's two reads.
+        let mut finished = false;
+        let got = store
+            .wait_observed(&handle, now + LIFETIME, || {
+                if !std::mem::replace(&mut finished, true) {
+                    store.record_outcome(&handle, &outcome);
+                }
+            })
+            .await
+            .unwrap();
+        assert_eq!(got, outcome);
+    }
+
+    #[test]
+    fn handles_that_are_paths_are_refused_when_deserialized() {
+        let parse = |raw: &str| serde_json::from_value::<LoginHandle>(serde_json::json!(raw));
+        for bad in ["../providers", "/home/me/providers", "", &"A".repeat(64)] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        let handle = LoginHandle::of_state("s");
+        assert_eq!(parse(handle.as_str()).unwrap(), handle);
+        assert_eq!(serde_json::to_value(&handle).unwrap(), handle.as_str());
     }
 
     #[tokio::test]
