@@ -43,8 +43,6 @@ trap cleanup EXIT
 gnome-keyring-daemon --foreground --unlock --components=secrets \
   < <(printf '%s' "authdeck-test-session") >/dev/null 2>&1 &
 pids+=($!)
-# tests/cli/keyring.py unlocks with it after a test locked the collection.
-export AUTHDECK_TEST_KEYRING_PASSWORD=authdeck-test-session
 for _ in $(seq 50); do
   dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
     org.freedesktop.DBus.ListNames 2>/dev/null | grep -q '"org.freedesktop.secrets"' && break

@@ -35,8 +35,6 @@ fi
 if [[ "${AUTHDECK_TEST_KEYRING:-}" == "start" ]]; then
   # The password must be non-empty, or the daemon has no default collection.
   printf '%s' "authdeck-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  # tests/cli/keyring.py unlocks with it after a test locked the collection.
-  export AUTHDECK_TEST_KEYRING_PASSWORD=authdeck-test-keyring
   unset AUTHDECK_TEST_KEYRING
 fi
 
