@@ -294,6 +294,7 @@ fn the_window_cannot_name_an_environment_variable_as_a_client_secret() {
         invoke(&app, "add_provider", json!({ "input": input, "clientSecret": null })).unwrap_err();
     assert_eq!(error["message"], crate::shell::ENV_SECRET_REFUSED);
     assert_eq!(invoke(&app, "list_providers", json!({})).unwrap(), json!([]));
+}
 
 #[test]
 fn arguments_that_are_paths_are_refused_and_touch_no_file() {

@@ -69,10 +69,12 @@ fn yes() -> bool {
     true
 }
 
-/// The stable id of the account for `subject` at `provider`: signing in again as the same
-/// person updates the account instead of adding a second one.
-pub fn account_id(provider: &str, subject: &str) -> String {
-    let digest = Sha256::digest(format!("{provider}\n{subject}").as_bytes());
+/// The id of a new account for `subject`, as `client_id`, at `authority` (the issuer, or the
+/// token endpoint of a provider without one), named after the provider it was made with.
+/// Accounts are found again by identity ([`AccountRecord::is_identity`]), not by this id:
+/// accounts made before this scheme keep their ids.
+pub fn account_id(provider: &str, authority: &str, client_id: &str, subject: &str) -> String {
+    let digest = Sha256::digest(format!("{authority}\n{client_id}\n{subject}").as_bytes());
     let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
     format!("{provider}-{hex}")
 }
@@ -153,6 +155,20 @@ impl AccountRecord {
         self.generation += 1;
     }
 
+    /// Who vouches for this account: the issuer, or the token endpoint without one.
+    pub fn authority(&self) -> &str {
+        self.metadata.issuer.as_deref().unwrap_or(&self.metadata.token_endpoint)
+    }
+
+    /// Whether this is the account of `subject`, as `client_id`, at `authority`. The provider
+    /// name is not part of it: a provider removed and added again for another issuer makes
+    /// new accounts, never reuses these.
+    pub fn is_identity(&self, authority: &str, client_id: &str, subject: &str) -> bool {
+        self.authority() == authority
+            && self.client.client_id == client_id
+            && self.subject == subject
+    }
+
     pub fn display_name(&self) -> String {
         self.email.clone().or_else(|| self.name.clone()).unwrap_or_else(|| self.subject.clone())
     }
@@ -168,11 +184,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_stable_per_provider_and_subject() {
-        assert_eq!(account_id("google", "123"), account_id("google", "123"));
-        assert_ne!(account_id("google", "123"), account_id("google", "124"));
-        assert_ne!(account_id("google", "123"), account_id("work", "123"));
-        assert!(account_id("google", "123").starts_with("google-"));
-        assert_eq!(account_id("google", "123").len(), "google-".len() + 10);
+    fn ids_are_stable_per_issuer_client_and_subject() {
+        let id = |iss: &str, client: &str, sub: &str| account_id("google", iss, client, sub);
+        assert_eq!(id("https://a", "c", "123"), id("https://a", "c", "123"));
+        assert_ne!(id("https://a", "c", "123"), id("https://a", "c", "124"));
+        assert_ne!(id("https://a", "c", "123"), id("https://b", "c", "123"));
+        assert_ne!(id("https://a", "c", "123"), id("https://a", "d", "123"));
+        assert!(id("https://a", "c", "123").starts_with("google-"));
+        assert_eq!(id("https://a", "c", "123").len(), "google-".len() + 10);
     }
 }
+
+#[cfg(test)]
+#[path = "identity_tests.rs"]
+mod identity_tests;

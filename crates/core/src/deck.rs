@@ -100,14 +100,19 @@ impl Deck {
         client_secret: Option<Secret>,
     ) -> Result<ProviderConfig> {
         if client_secret.is_some() {
-            config.client_secret = ClientSecretSource::Keychain;
+            let registration: String =
+                rand::random::<[u8; 16]>().iter().map(|b| format!("{b:02x}")).collect();
+            config.client_secret =
+                ClientSecretSource::Keychain { registration: Some(registration) };
         }
         config.validate()?;
         if self.providers.list()?.iter().any(|p| p.name == config.name) {
             return Err(Error::ProviderExists(config.name));
         }
         if let Some(secret) = client_secret {
-            self.keychain.set(&client_secret_key(&config.name), secret).await?;
+            self.keychain
+                .set(&client_secret_key(&config.name, &config.client_secret), secret)
+                .await?;
         }
         self.providers.update(|list| {
             if list.iter().any(|p| p.name == config.name) {
@@ -128,9 +133,17 @@ impl Deck {
                 .ok_or_else(|| Error::UnknownProvider(name.to_string()))?;
             Ok(list.remove(index))
         })?;
-        let in_use = self.accounts.list()?.iter().any(|a| a.provider == name);
-        if removed.client_secret == ClientSecretSource::Keychain && !in_use {
-            self.keychain.delete(&client_secret_key(name)).await?;
+        // Accounts keep using the secret of the registration they were made with.
+        let in_use = self.accounts.list()?.iter().any(|a| {
+            a.client.client_secret == removed.client_secret
+                && (a.provider == name
+                    || matches!(
+                        removed.client_secret,
+                        ClientSecretSource::Keychain { registration: Some(_) }
+                    ))
+        });
+        if matches!(removed.client_secret, ClientSecretSource::Keychain { .. }) && !in_use {
+            self.keychain.delete(&client_secret_key(name, &removed.client_secret)).await?;
         }
         Ok(())
     }
@@ -198,8 +211,8 @@ impl Deck {
     ) -> Result<Option<Secret>> {
         match source {
             ClientSecretSource::None => Ok(None),
-            ClientSecretSource::Keychain => {
-                let secret = self.keychain.get(&client_secret_key(provider)).await?;
+            ClientSecretSource::Keychain { .. } => {
+                let secret = self.keychain.get(&client_secret_key(provider, source)).await?;
                 secret.map(Some).ok_or_else(|| {
                     Error::Invalid(format!(
                         "The client secret for \"{provider}\" is missing from the keychain. \
@@ -218,7 +231,13 @@ impl Deck {
     }
 }
 
-/// Keychain key of a provider's client secret.
-fn client_secret_key(provider: &str) -> String {
-    format!("client-secret/{provider}")
+/// Keychain key of a client secret: its registration's, or for configurations written before
+/// registrations, the provider name's.
+fn client_secret_key(provider: &str, source: &ClientSecretSource) -> String {
+    match source {
+        ClientSecretSource::Keychain { registration: Some(registration) } => {
+            format!("client-secret/registration/{registration}")
+        }
+        _ => format!("client-secret/{provider}"),
+    }
 }

@@ -41,6 +41,12 @@ pub enum Error {
     SecretsMissing,
     #[error("Your {provider} sign-in has ended. Connect the account again to keep using it.")]
     NeedsReconnect { provider: String },
+    /// The access token has expired and there is no refresh token: only signing in again helps.
+    #[error(
+        "The access token of {account} has expired and the account has no refresh token. \
+         Connect it again."
+    )]
+    ExpiredWithoutRefresh { account: String },
     #[error(
         "This account has no refresh token, so it cannot be refreshed. Connect it again when it \
          expires."
@@ -191,7 +197,9 @@ impl Error {
     /// The branchable part of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::NeedsReconnect { .. } | Error::SecretsMissing => ErrorKind::NeedsReconnect,
+            Error::NeedsReconnect { .. }
+            | Error::SecretsMissing
+            | Error::ExpiredWithoutRefresh { .. } => ErrorKind::NeedsReconnect,
             Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
             Error::Callback(_) => ErrorKind::InvalidCallback,
             Error::UnknownAccount(_) | Error::UnknownProvider(_) => ErrorKind::NotFound,

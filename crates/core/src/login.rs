@@ -257,7 +257,18 @@ impl Deck {
         let email = identity.as_ref().and_then(|i| i.email.clone()).or(info.email);
         let name = identity.as_ref().and_then(|i| i.name.clone()).or(info.name);
 
-        let id = account_id(&login.provider, &subject);
+        // The same user at the same issuer, as the same client, is the same account, whatever
+        // the provider is called now; anything else is a new one.
+        let authority = login.metadata.issuer.as_deref().unwrap_or(&login.metadata.token_endpoint);
+        let id = match self
+            .accounts
+            .list()?
+            .iter()
+            .find(|a| a.is_identity(authority, &login.client_id, &subject))
+        {
+            Some(account) => account.id.clone(),
+            None => account_id(&login.provider, authority, &login.client_id, &subject),
+        };
         let _lock = self.lock(&id).await?;
         let existing = self.accounts.load(&id)?;
         // A sign-in answer without a refresh token keeps the one this account already had.

@@ -98,8 +98,13 @@ pub enum ClientSecretSource {
     /// A public client (the usual case for a native app with PKCE).
     #[default]
     None,
-    /// Stored in the keychain under `client-secret/<provider>`.
-    Keychain,
+    /// Stored in the keychain, bound to the provider registration it was entered for.
+    Keychain {
+        /// A random id made when the provider was added; the secret's keychain key. Absent in
+        /// configurations written before, whose secret is under `client-secret/<provider>`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        registration: Option<String>,
+    },
     /// Read from this environment variable when needed.
     Env { var: String },
 }

@@ -105,11 +105,7 @@ impl Deck {
         if expiry::needs_refresh(account.expires_at, Utc::now()) {
             if !account.has_refresh_token {
                 if account.expires_at.is_some_and(|at| at <= Utc::now()) {
-                    return Err(Error::Invalid(format!(
-                        "The access token of {} has expired and the account has no refresh \
-                         token. Connect it again.",
-                        account.display_name()
-                    )));
+                    return Err(Error::ExpiredWithoutRefresh { account: account.display_name() });
                 }
             } else {
                 let when = When::IfNeeded { seen_generation: account.generation };

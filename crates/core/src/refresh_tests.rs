@@ -282,7 +282,12 @@ async fn an_expired_token_without_a_refresh_token_needs_a_reconnect() {
         .unwrap()
         .id;
     let error = t.deck.access_token(&id).await.unwrap_err();
-    assert!(error.to_string().contains("Connect it again"), "{error}");
+    assert_eq!(
+        error.to_string(),
+        "The access token of u@id.test has expired and the account has no refresh token. \
+         Connect it again."
+    );
+    assert_eq!(error.kind(), ErrorKind::NeedsReconnect, "the window offers Reconnect");
     assert!(matches!(t.deck.refresh(&id).await.unwrap_err(), Error::NoRefreshToken));
     assert_eq!(t.provider.requests_to("/token").len(), 1);
 }

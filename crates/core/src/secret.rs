@@ -1,21 +1,22 @@
 //! Secret values (tokens, PKCE verifiers, client secrets) in their own type.
 //!
 //! A [`Secret`] prints as `[redacted]` in `Debug`, has no `Display` and no `Serialize`, and
-//! compares in constant time. The only way to see the value is [`Secret::expose`], so every
+//! compares in constant time, and its bytes are zeroed when it is dropped. The only way to see the value is [`Secret::expose`], so every
 //! place that reveals a secret is a visible, greppable call.
 
 use std::fmt;
 
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 /// A secret string. See the module docs.
 #[derive(Clone)]
-pub struct Secret(Box<str>);
+pub struct Secret(Zeroizing<Box<str>>);
 
 impl Secret {
     /// Wraps a value that must never be logged or serialized by accident.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into().into_boxed_str())
+        Secret(Zeroizing::new(value.into().into_boxed_str()))
     }
 
     /// The value itself. Call only where the secret is meant to leave AuthDeck

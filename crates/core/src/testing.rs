@@ -51,6 +51,8 @@ impl Reply {
 /// A request the provider saw.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    /// `https://host` the request went to.
+    pub origin: String,
     pub path: String,
     /// Form fields of a POST.
     pub form: HashMap<String, String>,
@@ -129,22 +131,24 @@ impl FakeProvider {
 
     fn answer(&self, request: &HttpRequest) -> Reply {
         let path = request.uri().path().to_string();
+        let origin = format!("https://{}", request.uri().host().unwrap_or_default());
         let form: HashMap<String, String> = url::form_urlencoded::parse(request.body())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        self.seen.lock().unwrap().push(Seen { path: path.clone(), form });
+        self.seen.lock().unwrap().push(Seen { origin: origin.clone(), path: path.clone(), form });
         match path.as_str() {
             "/.well-known/openid-configuration" => {
+                // Every host is an issuer of its own, with the same signing key.
                 let mut doc = json!({
-                    "issuer": ISSUER,
-                    "authorization_endpoint": format!("{ISSUER}/auth"),
-                    "token_endpoint": format!("{ISSUER}/token"),
-                    "userinfo_endpoint": format!("{ISSUER}/userinfo"),
-                    "jwks_uri": format!("{ISSUER}/jwks"),
+                    "issuer": origin,
+                    "authorization_endpoint": format!("{origin}/auth"),
+                    "token_endpoint": format!("{origin}/token"),
+                    "userinfo_endpoint": format!("{origin}/userinfo"),
+                    "jwks_uri": format!("{origin}/jwks"),
                     "code_challenge_methods_supported": ["S256"],
                 });
                 if self.revocation {
-                    doc["revocation_endpoint"] = json!(format!("{ISSUER}/revoke"));
+                    doc["revocation_endpoint"] = json!(format!("{origin}/revoke"));
                 }
                 Reply::json(200, doc)
             }
@@ -209,11 +213,16 @@ impl TestDeck {
     }
 
     pub fn config() -> ProviderConfig {
+        Self::config_for(ISSUER)
+    }
+
+    /// The provider `test` for another issuer.
+    pub fn config_for(issuer: &str) -> ProviderConfig {
         ProviderConfig {
             name: "test".into(),
             label: Some("Test ID".into()),
             preset: None,
-            issuer: Some(ISSUER.into()),
+            issuer: Some(issuer.into()),
             endpoints: None,
             client_id: CLIENT_ID.into(),
             client_secret: ClientSecretSource::None,
