@@ -9,14 +9,19 @@ export const commands = {
 	/**  All accounts, most urgent first. Reads no secret. */
 	listAccounts: () => typedError<AccountView[], IpcError>(__TAURI_INVOKE("list_accounts")),
 	/**  Status, scopes, decoded claims, endpoints and history of one account. No token values. */
-	accountDetails: (id: string) => typedError<AccountDetails, IpcError>(__TAURI_INVOKE("account_details", { id })),
-	refreshAccount: (id: string) => typedError<AccountView | null, IpcError>(__TAURI_INVOKE("refresh_account", { id })),
-	setAutoRefresh: (id: string, on: boolean) => typedError<AccountView, IpcError>(__TAURI_INVOKE("set_auto_refresh", { id, on })),
+	accountDetails: (id: AccountRef) => typedError<AccountDetails, IpcError>(__TAURI_INVOKE("account_details", { id })),
+	refreshAccount: (id: AccountRef) => typedError<AccountView | null, IpcError>(__TAURI_INVOKE("refresh_account", { id })),
+	setAutoRefresh: (id: AccountRef, on: boolean) => typedError<AccountView, IpcError>(__TAURI_INVOKE("set_auto_refresh", { id, on })),
 	/**  Revokes at the provider, then removes the account and its secrets. */
-	disconnectAccount: (id: string) => typedError<DisconnectReport, IpcError>(__TAURI_INVOKE("disconnect_account", { id })),
+	disconnectAccount: (id: AccountRef) => typedError<DisconnectReport, IpcError>(__TAURI_INVOKE("disconnect_account", { id })),
 	appStatus: () => typedError<AppStatus, IpcError>(__TAURI_INVOKE("app_status")),
 	/**  Saves a diagnostics bundle (no secrets) to the Downloads folder; returns its path. */
 	exportDiagnostics: () => typedError<string, IpcError>(__TAURI_INVOKE("export_diagnostics")),
+	/**
+	 *  Sends the app a test sign-in link through the system and reports whether it came back
+	 *  (new sign-ins take the loopback route when it does not).
+	 */
+	checkSignInLinks: () => typedError<LinksChecked, IpcError>(__TAURI_INVOKE("check_sign_in_links")),
 	/**  The UI calls this after its first render (start-up benchmark marker). */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	listProviders: () => typedError<ProviderView[], IpcError>(__TAURI_INVOKE("list_providers")),
@@ -26,25 +31,25 @@ export const commands = {
 	 *  environment-variable secret (`client_secret_env`) is refused: that is for the CLI only.
 	 */
 	addProvider: (input: ProviderInput, clientSecret: string | null) => typedError<ProviderView, IpcError>(__TAURI_INVOKE("add_provider", { input, clientSecret })),
-	removeProvider: (name: string) => typedError<null, IpcError>(__TAURI_INVOKE("remove_provider", { name })),
+	removeProvider: (name: ProviderName) => typedError<null, IpcError>(__TAURI_INVOKE("remove_provider", { name })),
 	/**  Opens the system browser on the provider's sign-in page; `LoginFinished` follows. */
-	startLogin: (provider: string) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("start_login", { provider })),
+	startLogin: (provider: ProviderName) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("start_login", { provider })),
 	/**  Signs in again to an account that needs it, hinting the same user. */
-	reconnectAccount: (id: string) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("reconnect_account", { id })),
+	reconnectAccount: (id: AccountRef) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("reconnect_account", { id })),
 	/**  Opens the sign-in page again in the browser (the user closed it). */
 	reopenLogin: (handle: LoginHandle) => typedError<null, IpcError>(__TAURI_INVOKE("reopen_login", { handle })),
 	cancelLogin: (handle: LoginHandle) => typedError<null, IpcError>(__TAURI_INVOKE("cancel_login", { handle })),
 	/**  Completes a sign-in with the address the browser was sent back to (pasted by the user). */
 	submitCallback: (url: string) => typedError<AccountView, IpcError>(__TAURI_INVOKE("submit_callback", { url })),
 	/**  Copies the access token on the Rust side; the value never reaches the web UI. */
-	copyToken: (id: string) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_token", { id })),
+	copyToken: (id: AccountRef) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_token", { id })),
 	/**  The click on "Reveal" in Details: a one-time, short-lived grant for `reveal_token`. */
-	beginReveal: (id: string) => typedError<RevealGrant, IpcError>(__TAURI_INVOKE("begin_reveal", { id })),
+	beginReveal: (id: AccountRef) => typedError<RevealGrant, IpcError>(__TAURI_INVOKE("begin_reveal", { id })),
 	/**
 	 *  Returns the access token, for the explicit "Reveal" in Details; needs the fresh grant
 	 *  of `begin_reveal`.
 	 */
-	revealToken: (id: string, nonce: string) => typedError<string, IpcError>(__TAURI_INVOKE("reveal_token", { id, nonce })),
+	revealToken: (id: AccountRef, nonce: string) => typedError<string, IpcError>(__TAURI_INVOKE("reveal_token", { id, nonce })),
 };
 
 /** Events */
@@ -52,6 +57,7 @@ export const events = {
 	accountsChanged: makeEvent<AccountsChanged, AccountsChanged>("accounts-changed"),
 	callbackHandled: makeEvent<CallbackHandled, CallbackHandled>("callback-handled"),
 	clipboardCleared: makeEvent<ClipboardCleared, ClipboardCleared>("clipboard-cleared"),
+	linksChecked: makeEvent<LinksChecked, LinksChecked>("links-checked"),
 	loginFinished: makeEvent<LoginFinished, LoginFinished>("login-finished"),
 	refreshState: makeEvent<RefreshState, RefreshState>("refresh-state"),
 };
@@ -67,6 +73,14 @@ export type AccountDetails = {
 	inspection: Inspection,
 	activity: ActivityEntry[],
 };
+
+/**
+ *  How an account is named from outside: its id, or the email it signed in with.
+ * 
+ *  Whatever the id's format, it names `accounts/<id>.json`, so it may hold no path separator,
+ *  no control character and no leading dot; an email never needs one.
+ */
+export type AccountRef = string;
 
 /**  An account as shown to people and printed by `accounts --json`. */
 export type AccountView = {
@@ -123,8 +137,13 @@ export type CallbackHandled = {
 export type ClientSecretSource = 
 /**  A public client (the usual case for a native app with PKCE). */
 { from: "none" } | 
-/**  Stored in the keychain under `client-secret/<provider>`. */
-{ from: "keychain" } | 
+/**  Stored in the keychain, bound to the provider registration it was entered for. */
+{ from: "keychain"; 
+/**
+ *  A random id made when the provider was added; the secret's keychain key. Absent in
+ *  configurations written before, whose secret is under `client-secret/<provider>`.
+ */
+registration?: string | null } | 
 /**  Read from this environment variable when needed. */
 { from: "env"; var: string };
 
@@ -212,6 +231,13 @@ export type IpcError = {
 	message: string,
 };
 
+/**  The check whether a test link comes back to the app ended (at first start, or asked for). */
+export type LinksChecked = {
+	arrived: boolean,
+	/**  One plain sentence: what the result means for sign-ins. */
+	message: string,
+};
+
 /**  A sign-in started in this window ended, by whatever route its answer came. */
 export type LoginFinished = {
 	handle: LoginHandle,
@@ -219,7 +245,10 @@ export type LoginFinished = {
 	error: IpcError | null,
 };
 
-/**  Opaque id of a pending sign-in (the hash of its `state`). */
+/**
+ *  Opaque id of a pending sign-in (the hash of its `state`). It names files, so it is
+ *  checked when deserialized: only what [`LoginHandle::of_state`] produces is accepted.
+ */
 export type LoginHandle = string;
 
 /**  A sign-in started in this window, shown while waiting. */
@@ -270,6 +299,9 @@ export type ProviderInput = {
 
 /**  Whether a provider signs people in with OpenID Connect or plain OAuth 2.0. */
 export type ProviderKind = "oidc" | "oauth2";
+
+/**  A provider's name, as `provider add NAME` accepted it. */
+export type ProviderName = string;
 
 /**  A configured provider: its configuration plus what people need to register the client. */
 export type ProviderView = {
