@@ -80,9 +80,9 @@ pub mod provider_store;
 pub mod refresh;
 pub mod revoke;
 pub mod secret;
+pub mod signin;
 #[cfg(test)]
 pub(crate) mod testing;
-pub mod signin;
 pub mod token_response;
 pub mod token_set;
 mod unsaved;
@@ -106,5 +106,5 @@ pub use preset::Preset;
 pub use provider::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
 pub use provider_input::ProviderInput;
 pub use secret::Secret;
-pub use views::{ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView};
 pub use signin::SignInSession;
+pub use views::{ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView};
