@@ -28,13 +28,18 @@ pub fn test_link(nonce: &str) -> String {
     format!("{APP_ID}:{PATH}?check={nonce}")
 }
 
+/// Whether `url` is a hand-back test link.
+pub fn is_test_link(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| u.scheme() == APP_ID && u.path() == PATH)
+}
+
 /// Whether `url` is a hand-back test link (then it is consumed here). A test link whose nonce
 /// matches the check in progress completes it; any other is ignored.
 pub fn claim(url: &str) -> bool {
-    let Ok(parsed) = url::Url::parse(url) else { return false };
-    if parsed.scheme() != APP_ID || parsed.path() != PATH {
+    if !is_test_link(url) {
         return false;
     }
+    let Ok(parsed) = url::Url::parse(url) else { return false };
     let nonce = parsed.query_pairs().find(|(k, _)| k == "check").map(|(_, v)| v.into_owned());
     let mut pending = PENDING.lock().expect("hand-back check");
     if pending.as_ref().is_some_and(|(expected, _)| Some(expected) == nonce.as_ref())

@@ -148,6 +148,13 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
+            // A hand-back test link that reached no running window (it quit meanwhile) is
+            // never a reason to open one: the check it belonged to has ended.
+            if link_in_args(&std::env::args().collect::<Vec<_>>())
+                .is_some_and(|u| hand_back::is_test_link(&u))
+            {
+                std::process::exit(0);
+            }
             specta.mount_events(app);
             let host =
                 TauriHost { app: app.handle().clone(), clipboard: SystemClipboard::default() };

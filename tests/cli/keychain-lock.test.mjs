@@ -22,6 +22,10 @@ let busPid;
 
 /** A private session bus with its own unlocked gnome-keyring; the CLI children inherit it. */
 async function privateKeyring() {
+  // No display for this bus: with one (the test session's Xvfb), a locked keychain would open
+  // gcr-prompter's unlock prompt and every keychain call would wait on a person forever.
+  delete process.env.DISPLAY;
+  delete process.env.WAYLAND_DISPLAY;
   const [address, pid] = execFileSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'])
     .toString().trim().split('\n');
   busPid = Number(pid);

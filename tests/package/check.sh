@@ -11,7 +11,7 @@ rpm="$(ls target/release/bundle/rpm/*.rpm 2>/dev/null | head -n 1)"
 [ -n "$deb" ] || fail "no .deb under target/release/bundle/deb (run scripts/package.sh)"
 [ -n "$rpm" ] || fail "no .rpm under target/release/bundle/rpm (run scripts/package.sh)"
 
-contents="$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|')"
+contents="$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed -E 's|^\.?/?|/|')"
 expect=(
   /usr/bin/authdeck-app
   /usr/bin/authdeck

@@ -22,13 +22,13 @@ update-desktop-database "$apps"
 xdg-mime default authdeck-app-handler.desktop x-scheme-handler/dev.authdeck.app
 [ "$(xdg-mime query default x-scheme-handler/dev.authdeck.app)" = authdeck-app-handler.desktop ] ||
   fail "could not set up the stale per-user handler"
-/usr/bin/authdeck-app 9>&- >/dev/null 2>&1 &
+AUTHDECK_LOG=info /usr/bin/authdeck-app 9>&- >"$work/app.log" 2>&1 &
 for _ in $(seq 300); do
   [ "$(xdg-mime query default x-scheme-handler/dev.authdeck.app)" = authdeck.desktop ] && break
   sleep 0.1
 done
 [ "$(xdg-mime query default x-scheme-handler/dev.authdeck.app)" = authdeck.desktop ] ||
-  fail "the installed app did not take the link handler back from a stale per-user one"
+  fail "the installed app did not take the link handler back from a stale per-user one: $(grep -v dbus-daemon "$work/app.log" | tail -5)"
 [ ! -e "$apps/authdeck-app-handler.desktop" ] || fail "the stale per-user handler is still there"
 pkill -f '^/usr/bin/authdeck-app'
 for _ in $(seq 100); do pgrep -f '^/usr/bin/authdeck-app' >/dev/null || break; sleep 0.1; done

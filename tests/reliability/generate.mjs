@@ -22,6 +22,7 @@ const AREAS = [
   'Provider faults during refresh',
   'Hostile or broken sign-in answers',
   'Races and crashes',
+  'Keychain faults',
   'Secret hygiene',
   'Fuzzing',
 ];
