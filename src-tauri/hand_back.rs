@@ -80,6 +80,9 @@ pub async fn check(
 mod tests {
     use super::*;
 
+    /// One check at a time: they share the process-wide pending check.
+    static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
     fn deck() -> (tempfile::TempDir, Deck) {
         let dir = tempfile::tempdir().unwrap();
         let home = authdeck_core::Home::open(dir.path()).unwrap();
@@ -90,6 +93,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_link_that_comes_back_keeps_deep_links() {
+        let _one = SERIAL.lock().await;
         let (_dir, deck) = deck();
         let result = check(
             &deck,
@@ -107,6 +111,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_link_that_never_comes_back_switches_to_loopback() {
+        let _one = SERIAL.lock().await;
         let (_dir, deck) = deck();
         let result = check(&deck, |_| Ok(()), Duration::from_millis(200)).await;
         assert!(!result.arrived);
