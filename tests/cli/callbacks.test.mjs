@@ -223,6 +223,26 @@ named('a loopback sign-in answered at another port or path is refused', async ()
   await completes(home, started, genuine);
 });
 
+named('providers with their own loopback paths (RFC 9700 §4.4.2) do not take each other\'s answers', async () => {
+  const home = newHome();
+  await addProvider(home, 'work', op.issuer, ['--redirect-uri', 'http://127.0.0.1/callback/work']);
+  await addProvider(home, 'home', op.issuer, ['--redirect-uri', 'http://127.0.0.1/callback/home']);
+  const work = await startLogin(home, 'work');
+  const homeLogin = await startLogin(home, 'home');
+  for (const [started, path] of [[work, '/callback/work'], [homeLogin, '/callback/home']]) {
+    assert.equal(new URL(new URL(started.url).searchParams.get('redirect_uri')).pathname, path);
+  }
+  const genuineWork = await completeLogin(work.url, { login: 'alice' });
+  const genuineHome = await completeLogin(homeLogin.url, { login: 'bob' });
+  assert.equal(new URL(genuineWork).pathname, '/callback/work');
+  // Work's answer carried to home's path (same port), and home's to work's.
+  await refused(home, genuineWork.replace('/callback/work?', '/callback/home?'), { started: work, report: "One provider's loopback answer at another provider's path" });
+  await refused(home, genuineHome.replace('/callback/home?', '/callback/work?'), { started: homeLogin });
+  await completes(home, work, genuineWork, 'alice');
+  await completes(home, homeLogin, genuineHome, 'bob');
+  assert.equal((await accounts(home)).length, 2);
+});
+
 named('an oversized answer (> 8 KiB) is refused', async () => {
   const { home, started, genuine } = await pendingLogin();
   const r = await refused(home, `${genuine}&pad=${'x'.repeat(9000)}`, { started, message: /long/i, report: 'Oversized answer (> 8 KiB)' });

@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { remote } from 'webdriverio';
+import { named, until } from './wait.mjs';
 import { startProvider, completeLogin } from '../provider/lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,21 +57,6 @@ async function cli(args) {
 const accounts = async () => JSON.parse(await cli(['accounts', '--json']));
 const accountByEmail = async (email) => (await accounts()).find((a) => a.email === email);
 
-async function until(what, check, { timeout = 20000, every = 150 } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(every);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
-
 /** Runs `authdeck login` in the background; resolves its first stdout line (the URL). */
 function backgroundLogin(provider) {
   const proc = spawn(CLI, ['login', provider, '--no-browser'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -99,15 +85,6 @@ async function rowOf(email) {
   const element = await browser.$(`[data-account-id="${id}"]`);
   await element.waitForDisplayed({ timeout: 15000 });
   return element;
-}
-/** The displayed element whose accessible name is exactly `name` (hidden duplicates skipped). */
-async function named(scope, name, { timeout = 15000 } = {}) {
-  return until(`"${name}" to be displayed`, async () => {
-    for (const element of await scope.$$(`aria/${name}`)) {
-      if (await element.isDisplayed()) return element;
-    }
-    return false;
-  }, { timeout });
 }
 const button = (scope, name) => named(scope, name);
 

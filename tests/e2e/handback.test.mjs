@@ -13,8 +13,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsS
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { remote } from 'webdriverio';
+import { named, until } from './wait.mjs';
 import { startProvider } from '../provider/lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,30 +29,6 @@ assert.ok(process.env.DISPLAY, 'needs an X display (run through tests/e2e/run.sh
 
 const run = promisify(execFile);
 const cli = async (args) => (await run(CLI, args, { encoding: 'utf8', env: { ...process.env, AUTHDECK_HOME: HOME } })).stdout;
-
-async function until(what, check, { timeout = 20000, every = 150 } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(every);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
-
-async function named(name, { timeout = 15000 } = {}) {
-  return until(`"${name}" to be displayed`, async () => {
-    for (const element of await browser.$$(`aria/${name}`)) {
-      if (await element.isDisplayed()) return element;
-    }
-    return false;
-  }, { timeout });
-}
 
 let provider;
 let driver;
@@ -107,7 +83,7 @@ after(async () => {
 });
 
 test('a test link that never comes back: one plain sentence, then a loopback sign-in', async () => {
-  await named('Connect account', { timeout: 30000 });
+  await named(browser, 'Connect account', { timeout: 30000 });
   const toasts = await browser.$('[data-testid="toasts"]');
   await until('the sentence about the lost test link', async () => /did not come back to AuthDeck/.test(await toasts.getText()), { timeout: 30000 });
   assert.match(await toasts.getText(), /new sign-ins use the loopback address/);
@@ -116,8 +92,8 @@ test('a test link that never comes back: one plain sentence, then a loopback sig
   assert.equal(doctor.hand_back?.arrived, false);
   assert.equal(doctor.hand_back?.route, 'loopback');
 
-  await (await named('Connect account')).click();
-  await (await named('Local demo provider')).click();
+  await (await named(browser, 'Connect account')).click();
+  await (await named(browser, 'Local demo provider')).click();
   const account = await until('the loopback sign-in to connect', async () => {
     const list = JSON.parse(await cli(['accounts', '--json']));
     return list.find((a) => a.email === 'dora@example.test');

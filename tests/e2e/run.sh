@@ -7,4 +7,5 @@ cd "$(dirname "$0")/../.."
 for dir in tests/provider tests/e2e; do
   [ -d "$dir/node_modules" ] || npm ci --prefix "$dir" --no-audit --no-fund --silent
 done
-exec tests/session.sh node --test --test-concurrency=1 tests/e2e/app.test.mjs
+# app.test.mjs first: handback.test.mjs takes the desktop's link handler away on purpose.
+exec tests/session.sh node --test --test-concurrency=1 tests/e2e/app.test.mjs tests/e2e/handback.test.mjs

@@ -43,6 +43,9 @@ export const CONFIDENTIAL_CLIENT_SECRET = 'demo-secret';
 export const REDIRECT_URIS = [
   'dev.authdeck.app:/oauth/callback',
   'http://127.0.0.1/callback', // any port is accepted for native clients (RFC 8252 §7.3)
+  // One loopback path per provider (RFC 9700 §4.4.2), as a person registers them.
+  'http://127.0.0.1/callback/work',
+  'http://127.0.0.1/callback/home',
   'dev.authdeck.test:/cb',
 ];
 

@@ -134,7 +134,9 @@ pub struct ProviderAdd {
     /// Redirect URI registered with the provider (default dev.authdeck.app:/oauth/callback).
     #[arg(long, value_name = "URI", conflicts_with = "loopback")]
     pub redirect_uri: Option<String>,
-    /// Use a loopback redirect, http://127.0.0.1:<any port>/callback.
+    /// Use a loopback redirect, http://127.0.0.1:<any port>/callback. To keep providers apart
+    /// (RFC 9700 §4.4.2), register a path of its own with each provider, e.g.
+    /// http://127.0.0.1/callback/work, and pass it as --redirect-uri instead.
     #[arg(long)]
     pub loopback: bool,
     /// The name people see, e.g. "Work Google".
