@@ -97,7 +97,7 @@ smoke() {
       sleep 0.2
     done
   }
-  AUTHDECK_FIRST_PAINT_FILE="$work/first-paint" authdeck-app >"$work/app.log" 2>&1 9>&- &
+  AUTHDECK_FIRST_PAINT_FILE="$work/first-paint" "$repo/target/release/authdeck-app" >"$work/app.log" 2>&1 9>&- &
   pids+=($!)
   local app="${pids[-1]}"
   waitfor 60 "the window's first paint" test -s "$work/first-paint"
@@ -146,7 +146,8 @@ smoke() {
 if [ -z "${AUTHDECK_DEMO_SMOKE:-}" ]; then
   echo "AuthDeck is starting. Press \"Connect account\", pick \"Local demo provider\", and sign in"
   echo "with any name and password. Close the window or press Ctrl+C to stop the demo."
-  authdeck-app 9>&- &
+  # By its full path, so that it is told apart from an installed copy and other builds.
+  "$repo/target/release/authdeck-app" 9>&- &
   pids+=($!)
   # Ends when the window closes (or on Ctrl+C, through the traps above).
   wait "${pids[-1]}" || true
