@@ -75,6 +75,9 @@ fi
 # The packages are bundled from the same release build (no second build).
 stage "packages (scripts/package.sh: .deb and .rpm)" 900 scripts/package.sh
 stage "package contents, desktop entry, AppStream metadata" 120 tests/package/check.sh
+# apt install of the .deb, a sign-in answered by xdg-open to the installed app (cold start, then
+# the running one), apt remove leaves nothing. Needs root (CI runs as root); says so otherwise.
+stage "package install test (apt install, deep-link sign-in, apt remove)" 300 tests/package/install.sh
 
 if [ -z "${AUTHDECK_SKIP_E2E:-}" ]; then
   stage "GUI end-to-end (the built window under Xvfb, tauri-driver)" 1500 tests/e2e/run.sh

@@ -3,6 +3,7 @@
 # the package's entry handles the links, and sign-ins come back by xdg-open to the installed
 # app (cold start, then the running instance).
 set -euo pipefail
+[ -n "${DEBUG_SH:-}" ] && set -x
 cd "$(dirname "$0")/../.."
 fail() { echo "installed sign-in: $*" >&2; exit 1; }
 work="$(mktemp -d)"
@@ -49,8 +50,12 @@ sign_in() { # sign_in LOGIN-NAME: one sign-in answered through xdg-open
   local url callback
   url="$(head -n 1 "$work/login.out")"
   callback="$(timeout 60 node tests/provider/browser.mjs "$url" --login "$1" --deliver print)"
-  xdg-open "$callback" 9>&- || fail "xdg-open could not open the sign-in answer"
+  # In the background, as a browser hands a link over: without a desktop environment
+  # xdg-open runs the handler in the foreground, and a cold-started app keeps running.
+  xdg-open "$callback" 9>&- >>"$work/xdg-open.log" 2>&1 &
+  pids+=($!)
   for _ in $(seq 600); do kill -0 "$login" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$login" 2>/dev/null && fail "the sign-in as $1 was still waiting after 60 s: $(cat "$work/xdg-open.log")"
   wait "$login" || fail "the sign-in as $1 did not finish: $(cat "$work/login.err")"
   tail -n 1 "$work/login.out"
 }
