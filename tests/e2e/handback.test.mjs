@@ -48,7 +48,7 @@ before(async () => {
   provider = await startProvider({});
   await cli(['provider', 'add', 'demo', '--issuer', provider.issuer, '--client-id', 'authdeck', '--label', 'Local demo provider']);
 
-  driver = spawn('tauri-driver', ['--port', '4445'], {
+  driver = spawn('tauri-driver', ['--port', '4446', '--native-port', '4447'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
@@ -60,10 +60,10 @@ before(async () => {
       AUTHDECK_TEST_BROWSER_LOG: BROWSER_LOG,
     },
   });
-  await until('tauri-driver', async () => (await fetch('http://127.0.0.1:4445/status')).ok, { timeout: 15000 });
+  await until('tauri-driver', async () => (await fetch('http://127.0.0.1:4446/status')).ok, { timeout: 15000 });
   browser = await remote({
     hostname: '127.0.0.1',
-    port: 4445,
+    port: 4446,
     logLevel: 'warn',
     capabilities: {
       browserName: 'wry',
