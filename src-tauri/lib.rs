@@ -114,10 +114,10 @@ fn link_in_args(args: &[String]) -> Option<String> {
 }
 
 fn handle_link(app: &AppHandle<Wry>, url: String) {
-    if hand_back::claim(&url) {
+    let shell = app.state::<Shell>().inner().clone();
+    if shell.claim_test_link(&url) {
         return;
     }
-    let shell = app.state::<Shell>().inner().clone();
     tauri::async_runtime::spawn(async move { shell.handle_link(&url).await });
 }
 

@@ -12,10 +12,15 @@ impl Shell {
     pub async fn check_links(&self) -> LinksChecked {
         let host = self.host.clone();
         let result =
-            hand_back::check(&self.deck, |link| host.open_browser(link), hand_back::WAIT).await;
+            self.hand_back.check(&self.deck, |link| host.open_browser(link), hand_back::WAIT).await;
         let checked = LinksChecked { arrived: result.arrived, message: result.message().into() };
         self.host.emit(AppEvent::LinksChecked(checked.clone()));
         checked
+    }
+
+    /// Whether `url` is a hand-back test link (then it is consumed, never seen as a sign-in).
+    pub fn claim_test_link(&self, url: &str) -> bool {
+        self.hand_back.claim(url)
     }
 
     /// At first start (no check recorded yet), runs [`check_links`](Self::check_links).

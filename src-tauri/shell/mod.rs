@@ -84,6 +84,8 @@ pub struct Inner {
     gestures: Gestures,
     /// Wakes the refresh timer when accounts change.
     changed: Notify,
+    /// The hand-back check in progress.
+    hand_back: crate::hand_back::Checks,
 }
 
 impl Deref for Shell {
@@ -120,6 +122,7 @@ impl Shell {
             waiting: Mutex::default(),
             gestures: Gestures::new(config.reveal_grant),
             changed: Notify::new(),
+            hand_back: Default::default(),
         }))
     }
 
