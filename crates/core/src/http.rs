@@ -25,9 +25,6 @@ use crate::config::DeckConfig;
 use crate::error::RemoteError;
 use crate::secret::Secret;
 
-/// Environment variable overriding the total request timeout in seconds (default 30).
-pub use crate::config::HTTP_TIMEOUT_ENV as TIMEOUT_ENV;
-
 const MAX_BODY: usize = 1024 * 1024;
 const USER_AGENT: &str = concat!("AuthDeck/", env!("CARGO_PKG_VERSION"));
 

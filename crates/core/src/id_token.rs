@@ -120,7 +120,7 @@ impl KeyCache {
 pub struct Audience<'a> {
     pub metadata: &'a ProviderMetadata,
     pub client_id: &'a str,
-    /// Entra ID multi-tenant issuer template (see [`Quirks`](crate::preset::Quirks)).
+    /// Entra ID multi-tenant issuer template (see [`Quirks`](crate::provider::Quirks)).
     pub tenant_template: bool,
 }
 

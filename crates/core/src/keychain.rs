@@ -176,11 +176,10 @@ impl std::fmt::Debug for Keychain {
     }
 }
 
-/// Environment variable overriding the keychain timeout in seconds (default 30).
-pub use crate::config::KEYCHAIN_TIMEOUT_ENV as TIMEOUT_ENV;
-
 impl Keychain {
-    /// A keychain with the default 30 s timeout per call.
+    /// A keychain with the default 30 s timeout per call (for the benchmarks and tests; the
+    /// deck sets its timeout from [`DeckConfig`](crate::DeckConfig)).
+    #[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
     pub fn new(store: Arc<dyn SecretStore>) -> Self {
         Self::with_timeout(store, crate::config::DeckConfig::default().keychain_timeout)
     }

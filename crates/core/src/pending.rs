@@ -22,8 +22,7 @@ use crate::discovery::ProviderMetadata;
 use crate::error::{CallbackError, Error, ErrorKind, Result};
 use crate::home::Home;
 use crate::keychain::Keychain;
-use crate::preset::Preset;
-use crate::provider::ClientSecretSource;
+use crate::provider::{ClientSecretSource, Preset};
 use crate::secret::Secret;
 
 /// A pending sign-in expires after this long.

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::exchange::{self, Exchanged, Grant, exchange};
 use crate::expiry;
 use crate::id_token::{self, Audience, Expect, Identity};
-use crate::preset::quirks_of;
+use crate::provider::quirks_of;
 use crate::secret::Secret;
 use crate::token_response::IssuedTokens;
 use crate::token_set::TokenSet;

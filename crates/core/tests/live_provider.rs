@@ -9,10 +9,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use authdeck_core::discovery;
-use authdeck_core::http::Http;
-use authdeck_core::id_token::{self, Audience, Expect, Identity, KeyCache};
-use authdeck_core::token_set::TokenSet;
+use authdeck_core::internals::discovery;
+use authdeck_core::internals::http::Http;
+use authdeck_core::internals::id_token::{self, Audience, Expect, Identity, KeyCache};
+use authdeck_core::internals::token_set::TokenSet;
 use authdeck_core::{
     Deck, Error, Home, LoginOptions, MemoryStore, ProviderInput, Secret, SecretStore,
 };
