@@ -23,7 +23,7 @@ use url::Url;
 
 use crate::config::DeckConfig;
 use crate::error::RemoteError;
-use crate::secret::Secret;
+use crate::secret::AccessToken;
 
 const MAX_BODY: usize = 1024 * 1024;
 const USER_AGENT: &str = concat!("AuthDeck/", env!("CARGO_PKG_VERSION"));
@@ -113,7 +113,7 @@ impl Http {
     pub(crate) async fn get_json(
         &self,
         url: &Url,
-        bearer: Option<&Secret>,
+        bearer: Option<&AccessToken>,
     ) -> Result<Option<Map<String, Value>>, RemoteError> {
         let mut request = http::Request::get(url.as_str())
             .header(header::ACCEPT, "application/json")

@@ -154,6 +154,9 @@ pub use provider::{
     ClientSecretSource, Endpoints, Preset, ProviderConfig, ProviderInput, Redirect,
 };
 pub use refresh::BULK_CONCURRENCY;
-pub use secret::Secret;
+pub use secret::{
+    AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
+    PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,
+};
 pub use signin::SignInSession;
 pub use views::{ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView};

@@ -23,7 +23,7 @@ use crate::error::{CallbackError, Error, ErrorKind, Result};
 use crate::home::Home;
 use crate::keychain::Keychain;
 use crate::provider::{ClientSecretSource, Preset};
-use crate::secret::Secret;
+use crate::secret::{KeychainValue, Nonce, PkceVerifier, State};
 
 /// A pending sign-in expires after this long.
 pub const LIFETIME: TimeDelta = TimeDelta::minutes(10);
@@ -49,24 +49,24 @@ pub struct PendingLogin {
 /// The secret part, kept in the keychain.
 #[derive(Debug)]
 pub struct PendingSecrets {
-    pub verifier: Secret,
-    pub nonce: Option<Secret>,
+    pub verifier: PkceVerifier,
+    pub nonce: Option<Nonce>,
 }
 
 impl PendingSecrets {
-    fn to_keychain(&self) -> Secret {
+    fn to_keychain(&self) -> KeychainValue {
         let value = serde_json::json!({
             "verifier": self.verifier.expose(),
-            "nonce": self.nonce.as_ref().map(Secret::expose),
+            "nonce": self.nonce.as_ref().map(Nonce::expose),
         });
-        Secret::new(value.to_string())
+        KeychainValue::new(value.to_string())
     }
 
-    fn from_keychain(value: &Secret) -> Option<Self> {
+    fn from_keychain(value: &KeychainValue) -> Option<Self> {
         let json: serde_json::Value = serde_json::from_str(value.expose()).ok()?;
         Some(PendingSecrets {
-            verifier: Secret::new(json.get("verifier")?.as_str()?),
-            nonce: json.get("nonce").and_then(|n| n.as_str()).map(Secret::new),
+            verifier: PkceVerifier::new(json.get("verifier")?.as_str()?),
+            nonce: json.get("nonce").and_then(|n| n.as_str()).map(Nonce::new),
         })
     }
 }
@@ -89,7 +89,7 @@ pub struct LoginHandle(String);
 impl TryFrom<String> for LoginHandle {
     type Error = Error;
     fn try_from(raw: String) -> Result<Self> {
-        Self::parse(&raw).ok_or_else(|| Error::Invalid("That sign-in is no longer waiting.".into()))
+        Self::parse(&raw).ok_or(Error::LoginNotWaiting)
     }
 }
 
@@ -140,7 +140,7 @@ impl PendingStore {
     pub async fn create(
         &self,
         keychain: &Keychain,
-        state: &Secret,
+        state: &State,
         login: &PendingLogin,
         secrets: &PendingSecrets,
     ) -> Result<LoginHandle> {

@@ -37,8 +37,8 @@ async fn claimed_once_then_recognised_as_used() {
     let memory = Arc::new(MemoryStore::default());
     let keychain = Keychain::new(memory.clone());
     let now = Utc::now();
-    let state = Secret::new("state-1");
-    let secrets = PendingSecrets { verifier: Secret::new("v"), nonce: Some(Secret::new("n")) };
+    let state = State::new("state-1");
+    let secrets = PendingSecrets { verifier: PkceVerifier::new("v"), nonce: Some(Nonce::new("n")) };
     let handle = store.create(&keychain, &state, &login(now), &secrets).await.unwrap();
     assert_eq!(store.lookup("other", now).unwrap_err(), CallbackError::UnknownState);
     assert_eq!(store.lookup("state-1", now + LIFETIME).unwrap_err(), CallbackError::Expired);
@@ -48,7 +48,7 @@ async fn claimed_once_then_recognised_as_used() {
     assert_eq!(store.claim(&handle).unwrap_err(), CallbackError::AlreadyUsed);
     assert_eq!(store.lookup("state-1", now).unwrap_err(), CallbackError::AlreadyUsed);
     let got = store.secrets(&keychain, &handle).await.unwrap();
-    assert_eq!(got.verifier, Secret::new("v"));
+    assert_eq!(got.verifier, PkceVerifier::new("v"));
     let outcome = Outcome::Connected { account_id: "p-1".into() };
     store.finish(&keychain, &handle, &outcome).await;
     assert_eq!(store.outcome(&handle), Some(outcome.clone()));
@@ -63,8 +63,8 @@ async fn a_sign_in_finishing_during_the_wait_is_reported_as_finished() {
     let store = PendingStore::new(&Home::open(dir.path()).unwrap());
     let keychain = Keychain::new(Arc::new(MemoryStore::default()));
     let now = Utc::now();
-    let secrets = PendingSecrets { verifier: Secret::new("v"), nonce: None };
-    let handle = store.create(&keychain, &Secret::new("s"), &login(now), &secrets).await.unwrap();
+    let secrets = PendingSecrets { verifier: PkceVerifier::new("v"), nonce: None };
+    let handle = store.create(&keychain, &State::new("s"), &login(now), &secrets).await.unwrap();
     store.claim(&handle).unwrap();
     let outcome = Outcome::Connected { account_id: "p-1".into() };
     // The sign-in completes (in another process) right between the wait's two reads.
@@ -98,8 +98,8 @@ async fn sweep_removes_expired_sign_ins_and_their_secrets() {
     let memory = Arc::new(MemoryStore::default());
     let keychain = Keychain::new(memory.clone());
     let now = Utc::now();
-    let secrets = PendingSecrets { verifier: Secret::new("v"), nonce: None };
-    store.create(&keychain, &Secret::new("s"), &login(now), &secrets).await.unwrap();
+    let secrets = PendingSecrets { verifier: PkceVerifier::new("v"), nonce: None };
+    store.create(&keychain, &State::new("s"), &login(now), &secrets).await.unwrap();
     store.sweep(&keychain, now).await;
     assert_eq!(memory.keys().len(), 1);
     store.sweep(&keychain, now + LIFETIME).await;
