@@ -4,7 +4,7 @@
 
 use std::sync::Mutex;
 
-use authdeck_core::Secret;
+use authdeck_core::AccessToken;
 
 use crate::shell::Clipboard;
 
@@ -35,7 +35,7 @@ impl SystemClipboard {
 }
 
 impl Clipboard for SystemClipboard {
-    fn put_secret(&self, text: &Secret) -> Result<(), String> {
+    fn put_secret(&self, text: &AccessToken) -> Result<(), String> {
         self.with(|clipboard| {
             let set = clipboard.set();
             #[cfg(all(

@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use authdeck_core::doctor::HandBack;
+use authdeck_core::HandBack;
 use authdeck_core::{APP_ID, Deck};
 use chrono::Utc;
 use tokio::sync::oneshot;
@@ -122,7 +122,7 @@ mod tests {
         let checks = Checks::default();
         let result = checks.check(&deck, |_| Ok(()), Duration::from_millis(200)).await;
         assert!(!result.arrived);
-        assert_eq!(result.route, authdeck_core::doctor::Route::Loopback);
+        assert_eq!(result.route, authdeck_core::HandBackRoute::Loopback);
         let failed =
             checks.check(&deck, |_| Err("no handler".into()), Duration::from_secs(5)).await;
         assert!(!failed.arrived);

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use authdeck_core::{Deck, Home, MemoryStore, Secret, SecretStore};
+use authdeck_core::{AccessToken, Deck, Home, KeychainValue, MemoryStore, SecretStore};
 use serde_json::{Value, json};
 use tauri::WebviewWindowBuilder;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -27,7 +27,7 @@ struct TestHost {
 struct TestClipboard(Mutex<Option<String>>);
 
 impl Clipboard for TestClipboard {
-    fn put_secret(&self, text: &Secret) -> Result<(), String> {
+    fn put_secret(&self, text: &AccessToken) -> Result<(), String> {
         *self.0.lock().unwrap() = Some(text.expose().to_string());
         Ok(())
     }
@@ -222,7 +222,7 @@ fn seed_account(
     let path = app.home.accounts_dir().join(format!("{id}.json"));
     std::fs::write(path, record.to_string()).unwrap();
     let tokens = json!({ "v": 1, "access_token": token, "refresh_token": null, "id_token": null });
-    app.store.set(&format!("account/{id}"), &Secret::new(tokens.to_string())).unwrap();
+    app.store.set(&format!("account/{id}"), &KeychainValue::new(tokens.to_string())).unwrap();
     id.to_string()
 }
 

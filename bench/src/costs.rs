@@ -7,14 +7,15 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use authdeck_core::account_store::AccountStore;
-use authdeck_core::activity::ActivityLog;
-use authdeck_core::http::Http;
-use authdeck_core::id_token::{self, Audience, Expect, KeyCache};
-use authdeck_core::keychain::Keychain;
-use authdeck_core::lock::lock_account;
-use authdeck_core::token_set::TokenSet;
-use authdeck_core::{ActivityKind, MemoryStore, atomic};
+use authdeck_core::internals::account_store::AccountStore;
+use authdeck_core::internals::activity::ActivityLog;
+use authdeck_core::internals::atomic;
+use authdeck_core::internals::http::Http;
+use authdeck_core::internals::id_token::{self, Audience, Expect, KeyCache};
+use authdeck_core::internals::keychain::Keychain;
+use authdeck_core::internals::lock::lock_account;
+use authdeck_core::internals::token_set::TokenSet;
+use authdeck_core::{ActivityKind, MemoryStore};
 use chrono::Utc;
 use serde_json::{Value, json};
 

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use authdeck_core::keychain::{Keychain, OsStore};
-use authdeck_core::token_set::TokenSet;
+use authdeck_core::internals::keychain::{Keychain, OsStore};
+use authdeck_core::internals::token_set::TokenSet;
 use authdeck_core::{Home, SecretStore};
 use serde_json::json;
 

@@ -7,9 +7,9 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
-use authdeck_core::http::Http;
-use authdeck_core::keychain::OsStore;
-use authdeck_core::token_set::TokenSet;
+use authdeck_core::internals::http::Http;
+use authdeck_core::internals::keychain::OsStore;
+use authdeck_core::internals::token_set::TokenSet;
 use authdeck_core::{Deck, Home, MemoryStore, SecretStore};
 use serde_json::{Value, json};
 use tempfile::TempDir;

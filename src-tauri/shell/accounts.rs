@@ -100,7 +100,7 @@ impl Shell {
             "at_start": crate::scheme::report(),
         });
         let path = dir.join(format!("authdeck-diagnostics-{}.json", now.format("%Y%m%d-%H%M%S")));
-        authdeck_core::atomic::write_json(&path, &bundle).map_err(|e| {
+        authdeck_core::write_json_atomically(&path, &bundle).map_err(|e| {
             IpcError::other(format!("AuthDeck could not save {}: {e}.", path.display()))
         })?;
         Ok(path.display().to_string())

@@ -48,9 +48,7 @@ impl Shell {
     /// Opens the sign-in page of a sign-in this window is waiting for, again.
     pub fn reopen_login(&self, handle: &LoginHandle) -> IpcResult<()> {
         let url = self.waiting.lock().expect("waiting sign-ins").get(handle).cloned();
-        let url = url.ok_or_else(|| {
-            IpcError::from(Error::Invalid("That sign-in is no longer waiting.".into()))
-        })?;
+        let url = url.ok_or_else(|| IpcError::from(Error::LoginNotWaiting))?;
         self.host.open_browser(&url).map_err(|why| {
             IpcError::other(format!("AuthDeck could not open your browser ({why})."))
         })

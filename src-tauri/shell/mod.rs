@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use authdeck_core::{AccountView, Deck, LoginHandle, Secret};
+use authdeck_core::{AccessToken, AccountView, Deck, LoginHandle};
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
@@ -46,7 +46,7 @@ pub trait Host: Send + Sync + 'static {
 pub trait Clipboard: Send + Sync {
     /// Puts a secret on the clipboard, marked to stay out of clipboard history and managers
     /// where the platform supports it.
-    fn put_secret(&self, text: &Secret) -> Result<(), String>;
+    fn put_secret(&self, text: &AccessToken) -> Result<(), String>;
     fn read_text(&self) -> Option<String>;
     fn clear(&self) -> Result<(), String>;
 }
@@ -73,7 +73,7 @@ pub struct Inner {
     deck: Deck,
     host: Arc<dyn Host>,
     /// The last token put on the clipboard (to clear it in time, and on quit).
-    copied: Mutex<Option<Secret>>,
+    copied: Mutex<Option<AccessToken>>,
     /// Deep links handled in the last minute (the OS may deliver one twice).
     recent_links: Mutex<VecDeque<(String, Instant)>>,
     /// Accounts being refreshed now.

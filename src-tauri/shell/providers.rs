@@ -5,7 +5,7 @@
 //! choice: a page that could pick any variable name could send `AWS_SECRET_ACCESS_KEY` to a
 //! token endpoint of its own.
 
-use authdeck_core::{PresetView, ProviderInput, ProviderView, Secret};
+use authdeck_core::{ClientSecret, PresetView, ProviderInput, ProviderView};
 
 use super::Shell;
 use crate::error::{IpcError, IpcResult};
@@ -32,7 +32,7 @@ impl Shell {
             return Err(IpcError::other(ENV_SECRET_REFUSED));
         }
         let config = input.build()?;
-        let secret = client_secret.filter(|s| !s.trim().is_empty()).map(Secret::new);
+        let secret = client_secret.filter(|s| !s.trim().is_empty()).map(ClientSecret::new);
         let config = self.deck.add_provider(config, secret).await?;
         self.accounts_changed();
         Ok(ProviderView::from(&config))

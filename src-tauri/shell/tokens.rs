@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use authdeck_core::{ActivityKind, Secret};
+use authdeck_core::{AccessToken, ActivityKind};
 use chrono::Utc;
 use tauri::async_runtime;
 
@@ -37,9 +37,9 @@ impl Shell {
     }
 
     /// Clears the clipboard if it still holds `token`. True when it did.
-    fn clear_clipboard_if_holding(&self, token: &Secret) -> bool {
+    fn clear_clipboard_if_holding(&self, token: &AccessToken) -> bool {
         let clipboard = self.host.clipboard();
-        let holds = clipboard.read_text().is_some_and(|text| Secret::new(text) == *token);
+        let holds = clipboard.read_text().is_some_and(|text| AccessToken::new(text) == *token);
         let cleared = holds && clipboard.clear().is_ok();
         let mut copied = self.copied.lock().expect("copied");
         if copied.as_ref() == Some(token) {

@@ -1,7 +1,7 @@
 //! The shapes the shell's commands return that exist only for the window. Listings shared
 //! with the CLI (accounts, providers, presets) are the core's views.
 
-use authdeck_core::inspect::Inspection;
+use authdeck_core::Inspection;
 use authdeck_core::{ActivityEntry, LoginTicket};
 use serde::Serialize;
 

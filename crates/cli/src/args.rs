@@ -51,7 +51,7 @@ pub enum Command {
         #[arg(long)]
         all: bool,
         /// With --all: how many accounts to refresh at once.
-        #[arg(long, requires = "all", default_value_t = authdeck_core::refresh::BULK_CONCURRENCY)]
+        #[arg(long, requires = "all", default_value_t = authdeck_core::BULK_CONCURRENCY)]
         concurrency: usize,
     },
     /// Print an account's access token (refreshed first if it is about to expire).

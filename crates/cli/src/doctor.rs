@@ -1,6 +1,6 @@
 //! The human form of `authdeck doctor`: one line per check, a mark and a plain sentence.
 
-use authdeck_core::doctor::DoctorReport;
+use authdeck_core::DoctorReport;
 
 pub fn human(report: &DoctorReport) -> String {
     let line = |ok: bool, message: &str| format!("{} {message}", if ok { "ok  " } else { "FAIL" });

@@ -14,7 +14,8 @@ mod wait;
 use std::io::{Read, Write};
 
 use authdeck_core::{
-    Deck, Endpoints, Error, LoginOptions, ProviderConfig, ProviderInput, Result, Secret, Status,
+    ClientSecret, Deck, Endpoints, Error, LoginOptions, ProviderConfig, ProviderInput, Result,
+    Status,
 };
 use chrono::Utc;
 use clap::Parser;
@@ -239,7 +240,7 @@ fn expiry_words(view: &authdeck_core::AccountView) -> String {
 }
 
 /// Builds a provider from `provider add` flags.
-fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<Secret>)> {
+fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<ClientSecret>)> {
     let endpoints = add.auth_url.map(|authorization| Endpoints {
         authorization,
         token: add.token_url.unwrap_or_default(),
@@ -269,7 +270,7 @@ fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<Secret>)>
         if text.is_empty() {
             return Err(Error::Invalid("No client secret was given on standard input.".into()));
         }
-        Some(Secret::new(text))
+        Some(ClientSecret::new(text))
     } else {
         None
     };

@@ -8,7 +8,7 @@
 //! place that decides what may reach a terminal; table cells and inspection values are escaped
 //! whole, so they cannot add lines either.
 
-use authdeck_core::inspect::TokenShape;
+use authdeck_core::TokenShape;
 use authdeck_core::{AccountView, Inspection, ProviderConfig, ProviderView, Status};
 use chrono::{DateTime, Local, Utc};
 use serde_json::Value;

@@ -8,8 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::discovery::ProviderMetadata;
 use crate::expiry::{self, Status};
 use crate::id_token::Identity;
-use crate::preset::Preset;
-use crate::provider::ClientSecretSource;
+use crate::provider::{ClientSecretSource, Preset};
 use crate::token_response::IssuedTokens;
 use crate::token_set::TokenSet;
 

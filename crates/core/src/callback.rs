@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::discovery::issuer_matches;
 use crate::error::{CallbackError, tidy_remote_text};
-use crate::secret::Secret;
+use crate::secret::AuthorizationCode;
 
 /// Callback URLs longer than this are refused before parsing.
 pub const MAX_LEN: usize = 8 * 1024;
@@ -24,7 +24,7 @@ pub struct Answer {
     /// The URL without its query: `scheme://host:port/path` or `scheme:/path`.
     pub target: Target,
     pub state: Option<String>,
-    pub code: Option<Secret>,
+    pub code: Option<AuthorizationCode>,
     pub iss: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
@@ -82,7 +82,7 @@ pub fn parse(raw: &str) -> Result<Answer, CallbackError> {
         let value = value.into_owned();
         match key.as_ref() {
             "state" => answer.state = Some(value),
-            "code" => answer.code = Some(Secret::new(value)),
+            "code" => answer.code = Some(AuthorizationCode::new(value)),
             "iss" => answer.iss = Some(value),
             "error" => answer.error = Some(value),
             "error_description" => answer.error_description = Some(value),
@@ -98,7 +98,7 @@ pub fn parse(raw: &str) -> Result<Answer, CallbackError> {
 /// What a genuine answer says.
 #[derive(Debug)]
 pub enum Verdict {
-    Code(Secret),
+    Code(AuthorizationCode),
     /// The provider answered with an error (RFC 6749 §4.1.2.1).
     Refused(CallbackError),
 }

@@ -19,9 +19,8 @@ use crate::id_token::KeyCache;
 use crate::keychain::{Keychain, OsStore, SecretStore};
 use crate::lock::{AccountLock, lock_account};
 use crate::pending::PendingStore;
-use crate::provider::{ClientSecretSource, ProviderConfig};
-use crate::provider_store::ProviderStore;
-use crate::secret::Secret;
+use crate::provider::{ClientSecretSource, ProviderConfig, ProviderStore};
+use crate::secret::ClientSecret;
 use crate::token_set::TokenSet;
 use crate::unsaved::Unsaved;
 
@@ -97,7 +96,7 @@ impl Deck {
     pub async fn add_provider(
         &self,
         mut config: ProviderConfig,
-        client_secret: Option<Secret>,
+        client_secret: Option<ClientSecret>,
     ) -> Result<ProviderConfig> {
         if client_secret.is_some() {
             let registration: String =
@@ -111,7 +110,7 @@ impl Deck {
         }
         if let Some(secret) = client_secret {
             self.keychain
-                .set(&client_secret_key(&config.name, &config.client_secret), secret)
+                .set(&client_secret_key(&config.name, &config.client_secret), secret.into_kind())
                 .await?;
         }
         self.providers.update(|list| {
@@ -208,24 +207,20 @@ impl Deck {
         &self,
         provider: &str,
         source: &ClientSecretSource,
-    ) -> Result<Option<Secret>> {
+    ) -> Result<Option<ClientSecret>> {
         match source {
             ClientSecretSource::None => Ok(None),
             ClientSecretSource::Keychain { .. } => {
                 let secret = self.keychain.get(&client_secret_key(provider, source)).await?;
-                secret.map(Some).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "The client secret for \"{provider}\" is missing from the keychain. \
-                         Remove the provider and add it again with its secret."
-                    ))
-                })
+                let missing = || Error::ClientSecretMissing { provider: provider.to_string() };
+                secret.map(|stored| Some(stored.into_kind())).ok_or_else(missing)
             }
             ClientSecretSource::Env { var } => match std::env::var(var) {
-                Ok(value) if !value.is_empty() => Ok(Some(Secret::new(value))),
-                _ => Err(Error::Invalid(format!(
-                    "The client secret for \"{provider}\" is read from the environment variable \
-                     {var}, which is not set."
-                ))),
+                Ok(value) if !value.is_empty() => Ok(Some(ClientSecret::new(value))),
+                _ => Err(Error::ClientSecretUnset {
+                    provider: provider.to_string(),
+                    var: var.to_string(),
+                }),
             },
         }
     }

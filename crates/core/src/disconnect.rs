@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::activity::ActivityKind;
 use crate::deck::Deck;
 use crate::error::{Error, Result};
-use crate::revoke::{self, Hint};
+use crate::revoke::{self, Revoke};
 use crate::token_set::TokenSet;
 
 /// What disconnecting did.
@@ -41,9 +41,9 @@ impl Deck {
         let mut revoked = false;
         let warning = match (&account.metadata.revocation_endpoint, &tokens) {
             (Some(endpoint), Some(tokens)) => {
-                let (token, hint) = match &tokens.refresh_token {
-                    Some(refresh) => (refresh, Hint::RefreshToken),
-                    None => (&tokens.access_token, Hint::AccessToken),
+                let token = match &tokens.refresh_token {
+                    Some(refresh) => Revoke::Refresh(refresh),
+                    None => Revoke::Access(&tokens.access_token),
                 };
                 let secret =
                     self.client_secret(&account.provider, &account.client.client_secret).await;
@@ -53,7 +53,6 @@ impl Deck {
                             &self.http,
                             endpoint,
                             token,
-                            hint,
                             &account.client.client_id,
                             secret.as_ref(),
                         )

@@ -17,8 +17,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::http::Http;
-use crate::preset::{Quirks, quirks_of};
-use crate::provider::{ProviderConfig, check_url};
+use crate::provider::{ProviderConfig, Quirks, check_url, quirks_of};
 
 /// The endpoints and capabilities AuthDeck uses, from discovery or from the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,7 +219,7 @@ pub fn issuer_matches(expected: &str, actual: &str, tenant_template: bool) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::preset::Preset;
+    use crate::provider::Preset;
 
     fn doc(text: &str) -> Map<String, Value> {
         serde_json::from_str(text).unwrap()

@@ -58,6 +58,24 @@ pub enum Error {
     Callback(#[from] CallbackError),
     #[error("The sign-in was not finished within 10 minutes. Start it again.")]
     LoginTimedOut,
+    /// The person cancelled the sign-in on this side (closed the waiting screen, Ctrl-C).
+    #[error("The sign-in was cancelled.")]
+    LoginCancelled,
+    /// A handle that names no sign-in in progress: finished, cancelled, expired or forged.
+    #[error("That sign-in is no longer waiting.")]
+    LoginNotWaiting,
+    /// The provider's client secret should be in the keychain and is not.
+    #[error(
+        "The client secret for \"{provider}\" is missing from the keychain. Remove the provider \
+         and add it again with its secret."
+    )]
+    ClientSecretMissing { provider: String },
+    /// The provider's client secret is read from an environment variable that is not set.
+    #[error(
+        "The client secret for \"{provider}\" is read from the environment variable {var}, \
+         which is not set."
+    )]
+    ClientSecretUnset { provider: String, var: String },
     #[error("The sign-in answer could not be trusted: {0}. Nothing was saved.")]
     IdToken(String),
     /// A message reported by another AuthDeck process (for example the outcome of a sign-in

@@ -21,7 +21,7 @@ use oauth2::{
 use crate::discovery::ProviderMetadata;
 use crate::error::{Error, RemoteError, Result, tidy_remote_text};
 use crate::http::Http;
-use crate::secret::Secret;
+use crate::secret;
 use crate::token_response::{IssuedTokens, TokenAnswer};
 
 pub(crate) type OAuthClient = oauth2::Client<
@@ -41,7 +41,7 @@ pub(crate) type OAuthClient = oauth2::Client<
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Client<'a> {
     pub client_id: &'a str,
-    pub client_secret: Option<&'a Secret>,
+    pub client_secret: Option<&'a secret::ClientSecret>,
     pub metadata: &'a ProviderMetadata,
     /// The provider as people know it, for messages.
     pub label: &'a str,
@@ -51,9 +51,13 @@ pub(crate) struct Client<'a> {
 #[derive(Debug)]
 pub(crate) enum Grant<'a> {
     /// An authorization code, with the PKCE verifier and the redirect URI it was sent to.
-    Code { code: &'a Secret, verifier: &'a Secret, redirect_uri: &'a str },
+    Code {
+        code: &'a secret::AuthorizationCode,
+        verifier: &'a secret::PkceVerifier,
+        redirect_uri: &'a str,
+    },
     /// A refresh token.
-    Refresh { refresh_token: &'a Secret },
+    Refresh { refresh_token: &'a secret::RefreshToken },
 }
 
 /// A successful exchange.
@@ -100,7 +104,7 @@ pub(crate) async fn exchange(
 /// (`client_secret_post`), which every preset provider accepts.
 pub(crate) fn oauth_client(
     client_id: &str,
-    client_secret: Option<&Secret>,
+    client_secret: Option<&secret::ClientSecret>,
     metadata: &ProviderMetadata,
 ) -> Result<OAuthClient> {
     let invalid =

@@ -27,7 +27,7 @@ use crate::discovery::ProviderMetadata;
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::jwt;
-use crate::secret::Secret;
+use crate::secret;
 
 /// Who an ID token says the user is. Not secret; kept with the account to check later tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ pub struct Identity {
 #[derive(Debug, Clone, Copy)]
 pub enum Expect<'a> {
     /// A new sign-in: the token must carry this nonce.
-    SignIn { nonce: &'a Secret },
+    SignIn { nonce: &'a secret::Nonce },
     /// A refresh: the token must describe the same user as before.
     Refresh { previous: &'a Identity },
 }
@@ -120,7 +120,7 @@ impl KeyCache {
 pub struct Audience<'a> {
     pub metadata: &'a ProviderMetadata,
     pub client_id: &'a str,
-    /// Entra ID multi-tenant issuer template (see [`Quirks`](crate::preset::Quirks)).
+    /// Entra ID multi-tenant issuer template (see [`Quirks`](crate::provider::Quirks)).
     pub tenant_template: bool,
 }
 
@@ -129,7 +129,7 @@ pub async fn verify(
     http: &Http,
     keys: &KeyCache,
     audience: Audience<'_>,
-    raw: &Secret,
+    raw: &secret::IdToken,
     expect: Expect<'_>,
     now: DateTime<Utc>,
 ) -> Result<Identity> {

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use serde_json::json;
 
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::testing::{Reply, TestDeck};
 
 fn answer(access: &str, refresh: &str) -> Reply {
@@ -15,12 +15,12 @@ async fn a_provider_added_again_for_another_issuer_makes_a_second_account() {
     let t = TestDeck::new(true).await;
     // `test` at id.test, with a client secret.
     t.deck.remove_provider("test").await.unwrap();
-    t.deck.add_provider(TestDeck::config(), Some(Secret::new("secret-one"))).await.unwrap();
+    t.deck.add_provider(TestDeck::config(), Some(ClientSecret::new("secret-one"))).await.unwrap();
     let first = t.signed_in().await;
     // `test` removed, and added again for another issuer with another secret; same subject.
     t.deck.remove_provider("test").await.unwrap();
     let other = TestDeck::config_for("https://other.test");
-    t.deck.add_provider(other, Some(Secret::new("secret-two"))).await.unwrap();
+    t.deck.add_provider(other, Some(ClientSecret::new("secret-two"))).await.unwrap();
     let second = t
         .sign_in(|p, nonce| {
             let claims = json!({"nonce": nonce, "iss": "https://other.test", "email": "u@id.test"});

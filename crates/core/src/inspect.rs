@@ -9,7 +9,7 @@ use crate::account::AccountView;
 use crate::deck::Deck;
 use crate::error::Result;
 use crate::jwt;
-use crate::secret::Secret;
+use crate::secret::{Kind, Secret};
 
 /// The shape of one token, without its value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,7 +25,7 @@ pub struct TokenShape {
 }
 
 impl TokenShape {
-    fn of(token: &Secret) -> Self {
+    fn of<K: Kind>(token: &Secret<K>) -> Self {
         match jwt::decode(token.expose()) {
             Some(decoded) => TokenShape {
                 format: "jwt".into(),

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::home::APP_ID;
-use crate::secret::Secret;
+use crate::secret::KeychainValue;
 
 /// How a store failed, already stripped of anything that could hold a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +28,8 @@ pub enum StoreError {
 
 /// A place that keeps secret strings by key. Blocking; [`Keychain`] adds the async wrapping.
 pub trait SecretStore: Send + Sync + 'static {
-    fn get(&self, key: &str) -> Result<Option<Secret>, StoreError>;
-    fn set(&self, key: &str, value: &Secret) -> Result<(), StoreError>;
+    fn get(&self, key: &str) -> Result<Option<KeychainValue>, StoreError>;
+    fn set(&self, key: &str, value: &KeychainValue) -> Result<(), StoreError>;
     /// Deleting a missing entry succeeds.
     fn delete(&self, key: &str) -> Result<(), StoreError>;
     /// Whether the store can be used at all.
@@ -54,15 +54,15 @@ impl OsStore {
 }
 
 impl SecretStore for OsStore {
-    fn get(&self, key: &str) -> Result<Option<Secret>, StoreError> {
+    fn get(&self, key: &str) -> Result<Option<KeychainValue>, StoreError> {
         match self.entry(key)?.get_password() {
-            Ok(value) => Ok(Some(Secret::new(value))),
+            Ok(value) => Ok(Some(KeychainValue::new(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring(e)),
         }
     }
 
-    fn set(&self, key: &str, value: &Secret) -> Result<(), StoreError> {
+    fn set(&self, key: &str, value: &KeychainValue) -> Result<(), StoreError> {
         self.entry(key)?.set_password(value.expose()).map_err(map_keyring)
     }
 
@@ -119,18 +119,18 @@ fn map_keyring(error: keyring::Error) -> StoreError {
 /// loses nothing.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, Secret>>,
+    entries: Mutex<HashMap<String, KeychainValue>>,
     pub fail_writes: AtomicBool,
     /// Makes every `set` take this long (milliseconds) before it lands, like a slow keychain.
     pub write_delay_ms: std::sync::atomic::AtomicU64,
 }
 
 impl SecretStore for MemoryStore {
-    fn get(&self, key: &str) -> Result<Option<Secret>, StoreError> {
+    fn get(&self, key: &str) -> Result<Option<KeychainValue>, StoreError> {
         Ok(self.entries.lock().expect("memory store lock").get(key).cloned())
     }
 
-    fn set(&self, key: &str, value: &Secret) -> Result<(), StoreError> {
+    fn set(&self, key: &str, value: &KeychainValue) -> Result<(), StoreError> {
         if self.fail_writes.load(Ordering::SeqCst) {
             return Err(StoreError::Failed("injected failure".into()));
         }
@@ -176,11 +176,10 @@ impl std::fmt::Debug for Keychain {
     }
 }
 
-/// Environment variable overriding the keychain timeout in seconds (default 30).
-pub use crate::config::KEYCHAIN_TIMEOUT_ENV as TIMEOUT_ENV;
-
 impl Keychain {
-    /// A keychain with the default 30 s timeout per call.
+    /// A keychain with the default 30 s timeout per call (for the benchmarks and tests; the
+    /// deck sets its timeout from [`DeckConfig`](crate::DeckConfig)).
+    #[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
     pub fn new(store: Arc<dyn SecretStore>) -> Self {
         Self::with_timeout(store, crate::config::DeckConfig::default().keychain_timeout)
     }
@@ -195,11 +194,11 @@ impl Keychain {
         self.run("status", "check", |store, _| store.status()).await
     }
 
-    pub async fn get(&self, key: &str) -> Result<Option<Secret>> {
+    pub async fn get(&self, key: &str) -> Result<Option<KeychainValue>> {
         self.run("read", key, |store, key| store.get(key)).await
     }
 
-    pub async fn set(&self, key: &str, value: Secret) -> Result<()> {
+    pub async fn set(&self, key: &str, value: KeychainValue) -> Result<()> {
         self.run("write", key, move |store, key| store.set(key, &value)).await
     }
 
@@ -269,12 +268,12 @@ mod tests {
     async fn memory_round_trip_and_failing_writes() {
         let store = Arc::new(MemoryStore::default());
         let keychain = Keychain::new(store.clone());
-        keychain.set("account/a", Secret::new("v1")).await.unwrap();
-        assert_eq!(keychain.get("account/a").await.unwrap(), Some(Secret::new("v1")));
+        keychain.set("account/a", KeychainValue::new("v1")).await.unwrap();
+        assert_eq!(keychain.get("account/a").await.unwrap(), Some(KeychainValue::new("v1")));
         store.fail_writes.store(true, Ordering::SeqCst);
-        let err = keychain.set("account/a", Secret::new("v2")).await.unwrap_err();
+        let err = keychain.set("account/a", KeychainValue::new("v2")).await.unwrap_err();
         assert!(matches!(err, Error::Keychain("save")), "{err:?}");
-        assert_eq!(keychain.get("account/a").await.unwrap(), Some(Secret::new("v1")));
+        assert_eq!(keychain.get("account/a").await.unwrap(), Some(KeychainValue::new("v1")));
         keychain.delete("account/a").await.unwrap();
         keychain.delete("account/a").await.unwrap();
         assert_eq!(keychain.get("account/a").await.unwrap(), None);

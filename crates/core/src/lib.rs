@@ -38,73 +38,125 @@
 //! ## Where things are
 //!
 //! - Secrets: [`Secret`] (redacted, not serializable) in one keychain entry per account
-//!   ([`keychain`], [`token_set`]).
-//! - Sign-in: [`login`] (PKCE, state, nonce), [`callback`] (checking answers), [`pending`]
-//!   (sign-ins shared between processes), [`loopback`], [`id_token`], [`discovery`].
-//! - Tokens: [`refresh`] (single-flight, rotation), [`expiry`] (pure status rules),
-//!   [`disconnect`] (RFC 7009 revocation), [`inspect`].
-//! - Listings shared by the CLI and the window: [`AccountView`], [`views`] (providers, presets).
+//!   (`keychain`, `token_set`).
+//! - Sign-in: `login` (PKCE, state, nonce), `callback` (checking answers), `pending`
+//!   (sign-ins shared between processes), `loopback`, `id_token`, `discovery`.
+//! - Tokens: `refresh` (single-flight, rotation), `expiry` (pure status rules),
+//!   `disconnect` (RFC 7009 revocation), `inspect`.
+//! - Listings shared by the CLI and the window: [`AccountView`], `views` (providers, presets).
 //! - Errors: [`Error`], each one plain sentence; [`ErrorKind`] for the UI to branch on.
+//!
+//! ## The public surface
+//!
+//! Modules are private; what the CLI and the desktop shell use is re-exported below, so a
+//! change inside a module cannot break a caller unless it changes one of these names. The one
+//! public module is [`desktop`], whose plan the shell carries out and whose functions read
+//! best qualified (`desktop::plan`, `desktop::reclaim`). The benchmarks, the fuzz targets and
+//! the live-provider tests drive internals directly; they turn on the `internals` feature and
+//! go through `internals`, which is not part of the supported surface.
 
-pub mod account;
-pub mod account_store;
-pub mod activity;
-pub mod atomic;
-pub mod callback;
-pub mod config;
-pub mod deck;
+mod account;
+mod account_store;
+mod activity;
+mod atomic;
+mod callback;
+mod config;
+mod deck;
 pub mod desktop;
-pub mod diagnostics;
-pub mod disconnect;
-pub mod discovery;
-pub mod doctor;
-pub mod error;
+mod diagnostics;
+mod disconnect;
+mod discovery;
+mod doctor;
+mod error;
 mod exchange;
-pub mod expiry;
-pub mod home;
-pub mod http;
-pub mod id_token;
-pub mod ids;
-pub mod inspect;
-pub mod jwt;
-pub mod keychain;
-pub mod lock;
-pub mod login;
-pub mod loopback;
-pub mod pending;
-pub mod preset;
-pub mod private;
-pub mod provider;
-pub mod provider_input;
-pub mod provider_store;
-pub mod refresh;
-pub mod revoke;
-pub mod secret;
-pub mod signin;
+mod expiry;
+mod home;
+mod http;
+mod id_token;
+mod ids;
+mod inspect;
+mod jwt;
+mod keychain;
+mod lock;
+mod login;
+mod loopback;
+mod pending;
+mod private;
+mod provider;
+mod refresh;
+mod revoke;
+mod secret;
+mod signin;
 #[cfg(test)]
-pub(crate) mod testing;
-pub mod token_response;
-pub mod token_set;
+mod testing;
+mod token_response;
+mod token_set;
 mod unsaved;
-pub mod userinfo;
-pub mod views;
+mod userinfo;
+mod views;
+
+/// Internals for the benchmarks, the fuzz targets and the live-provider tests, which measure
+/// or attack one layer at a time. Behind the `internals` feature; nothing here is a contract.
+#[cfg(feature = "internals")]
+pub mod internals {
+    /// Each internal module again, as it is inside the crate.
+    macro_rules! reopen {
+        ($($(#[$doc:meta])* $name:ident,)*) => {$(
+            $(#[$doc])*
+            pub mod $name {
+                pub use crate::$name::*;
+            }
+        )*};
+    }
+
+    reopen! {
+        /// Account metadata files.
+        account_store,
+        /// The activity log.
+        activity,
+        /// Atomic file writes.
+        atomic,
+        /// Parsing and checking sign-in answers.
+        callback,
+        /// OpenID Connect discovery.
+        discovery,
+        /// The HTTP client and the token-endpoint answer rules.
+        http,
+        /// ID-token verification.
+        id_token,
+        /// The keychain wrapper and the OS store.
+        keychain,
+        /// Per-account locks.
+        lock,
+        /// Token-endpoint answers.
+        token_response,
+        /// The secrets of one account as stored in the keychain.
+        token_set,
+    }
+}
 
 pub use account::{AccountRecord, AccountView};
 pub use activity::{ActivityEntry, ActivityKind};
+pub use atomic::write_json as write_json_atomically;
 pub use config::DeckConfig;
 pub use deck::Deck;
 pub use disconnect::DisconnectReport;
+pub use doctor::{DoctorReport, HandBack, Route as HandBackRoute};
 pub use error::{CallbackError, Error, ErrorKind, RemoteError, Result};
 pub use expiry::Status;
 pub use home::{APP_ID, Home};
 pub use ids::{AccountRef, ProviderName};
-pub use inspect::Inspection;
+pub use inspect::{Inspection, TokenShape};
 pub use keychain::{MemoryStore, SecretStore};
 pub use login::{LoginOptions, LoginTicket, StartedLogin};
 pub use pending::LoginHandle;
-pub use preset::Preset;
-pub use provider::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
-pub use provider_input::ProviderInput;
-pub use secret::Secret;
+pub use provider::{
+    ClientSecretSource, Endpoints, Preset, ProviderConfig, ProviderInput, Redirect,
+};
+pub use refresh::BULK_CONCURRENCY;
+pub use secret::{
+    AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
+    PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,
+};
 pub use signin::SignInSession;
 pub use views::{ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView};

@@ -21,9 +21,8 @@ use crate::exchange::{self, Exchanged, Grant, exchange, oauth_client};
 use crate::id_token::{self, Audience, Expect, Identity};
 use crate::loopback::LoopbackListener;
 use crate::pending::{self, LoginHandle, Outcome, PendingLogin, PendingSecrets};
-use crate::preset::quirks_of;
-use crate::provider::Redirect;
-use crate::secret::Secret;
+use crate::provider::{Redirect, quirks_of};
+use crate::secret::{IdToken, Kind, PkceVerifier, Secret};
 use crate::token_set::TokenSet;
 use crate::userinfo;
 
@@ -67,7 +66,7 @@ impl StartedLogin {
     }
 }
 
-fn random_secret() -> Secret {
+fn random_secret<K: Kind>() -> Secret<K> {
     Secret::new(CsrfToken::new_random_len(32).into_secret())
 }
 
@@ -133,7 +132,7 @@ impl Deck {
             created_at: now,
             expires_at: now + pending::LIFETIME,
         };
-        let secrets = PendingSecrets { verifier: Secret::new(verifier.into_secret()), nonce };
+        let secrets = PendingSecrets { verifier: PkceVerifier::new(verifier.into_secret()), nonce };
         let handle = self.pending.create(&self.keychain, &state, &login, &secrets).await?;
         tracing::info!(provider, redirect_uri, "sign-in started");
         Ok(StartedLogin {
@@ -320,7 +319,7 @@ impl Deck {
     async fn verify_sign_in(
         &self,
         login: &PendingLogin,
-        raw: &Secret,
+        raw: &IdToken,
         secrets: &PendingSecrets,
     ) -> Result<Identity> {
         let nonce = secrets

@@ -8,7 +8,7 @@
 //! token revokes the grant). `invalid_grant` marks the account "reconnect needed"; every other
 //! failure leaves the stored tokens as they were.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::sync::Semaphore;
 
 use crate::account::{AccountRecord, AccountView};
@@ -18,8 +18,8 @@ use crate::error::{Error, Result};
 use crate::exchange::{self, Exchanged, Grant, exchange};
 use crate::expiry;
 use crate::id_token::{self, Audience, Expect, Identity};
-use crate::preset::quirks_of;
-use crate::secret::Secret;
+use crate::provider::quirks_of;
+use crate::secret::AccessToken;
 use crate::token_response::IssuedTokens;
 use crate::token_set::TokenSet;
 
@@ -94,7 +94,7 @@ impl Deck {
 
     /// The access token of an account, refreshed first when it is expired or within 60 seconds
     /// of expiry. This is the one call that hands out a secret; the caller decides where it goes.
-    pub async fn access_token(&self, id_or_email: &str) -> Result<Secret> {
+    pub async fn access_token(&self, id_or_email: &str) -> Result<AccessToken> {
         let mut account = self.accounts.find(id_or_email)?;
         if let Some((held, _)) = self.unsaved.get(&account.id) {
             account = held;
@@ -104,8 +104,8 @@ impl Deck {
         }
         if expiry::needs_refresh(account.expires_at, Utc::now()) {
             if !account.has_refresh_token {
-                if account.expires_at.is_some_and(|at| at <= Utc::now()) {
-                    return Err(Error::ExpiredWithoutRefresh { account: account.display_name() });
+                if let Some(error) = expired_without_refresh(&account, Utc::now()) {
+                    return Err(error);
                 }
             } else {
                 let when = When::IfNeeded { seen_generation: account.generation };
@@ -145,7 +145,9 @@ impl Deck {
             }
             other => other?,
         };
-        let refresh_token = tokens.refresh_token.clone().ok_or(Error::NoRefreshToken)?;
+        let refresh_token = tokens.refresh_token.clone().ok_or_else(|| {
+            expired_without_refresh(&account, Utc::now()).unwrap_or(Error::NoRefreshToken)
+        })?;
         let client_secret =
             self.client_secret(&account.provider, &account.client.client_secret).await?;
         let client = exchange::Client {
@@ -236,6 +238,14 @@ impl Deck {
         self.activity.record(&account.id, kind, Some(error.to_string()), now);
         Ok(())
     }
+}
+
+/// An account without a refresh token whose access token has expired: only a new sign-in
+/// helps, so this is a "reconnect needed" (the window offers Reconnect). Before it expires the
+/// account simply cannot be refreshed.
+fn expired_without_refresh(account: &AccountRecord, now: DateTime<Utc>) -> Option<Error> {
+    let expired = account.expires_at.is_some_and(|at| at <= now);
+    expired.then(|| Error::ExpiredWithoutRefresh { account: account.display_name() })
 }
 
 #[cfg(test)]

@@ -288,7 +288,9 @@ async fn an_expired_token_without_a_refresh_token_needs_a_reconnect() {
          Connect it again."
     );
     assert_eq!(error.kind(), ErrorKind::NeedsReconnect, "the window offers Reconnect");
-    assert!(matches!(t.deck.refresh(&id).await.unwrap_err(), Error::NoRefreshToken));
+    let error = t.deck.refresh(&id).await.unwrap_err();
+    assert!(matches!(error, Error::ExpiredWithoutRefresh { .. }), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::NeedsReconnect, "so is an explicit refresh");
     assert_eq!(t.provider.requests_to("/token").len(), 1);
 }
 

@@ -10,32 +10,40 @@ use url::Url;
 
 use crate::error::{Error, RemoteError, Result, tidy_remote_text};
 use crate::http::{Http, host_of};
-use crate::secret::Secret;
+use crate::secret::{AccessToken, ClientSecret, RefreshToken, Revocable, Secret};
 
-/// Which token is being revoked (`token_type_hint`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hint {
-    RefreshToken,
-    AccessToken,
+/// The token to revoke: a refresh token or an access token, whose type gives the
+/// `token_type_hint`.
+#[derive(Debug, Clone, Copy)]
+pub enum Revoke<'a> {
+    Refresh(&'a RefreshToken),
+    Access(&'a AccessToken),
+}
+
+impl<'a> Revoke<'a> {
+    fn hint_and_value(self) -> (&'static str, &'a str) {
+        fn of<K: Revocable>(token: &Secret<K>) -> (&'static str, &str) {
+            (K::HINT, token.expose())
+        }
+        match self {
+            Revoke::Refresh(token) => of(token),
+            Revoke::Access(token) => of(token),
+        }
+    }
 }
 
 /// Revokes `token` at `endpoint`.
 pub async fn revoke(
     http: &Http,
     endpoint: &str,
-    token: &Secret,
-    hint: Hint,
+    token: Revoke<'_>,
     client_id: &str,
-    client_secret: Option<&Secret>,
+    client_secret: Option<&ClientSecret>,
 ) -> Result<()> {
     let url = Url::parse(endpoint)
         .map_err(|_| Error::Invalid(format!("The revocation URL \"{endpoint}\" is not valid.")))?;
-    let hint = match hint {
-        Hint::RefreshToken => "refresh_token",
-        Hint::AccessToken => "access_token",
-    };
-    let mut form =
-        vec![("token", token.expose()), ("token_type_hint", hint), ("client_id", client_id)];
+    let (hint, token) = token.hint_and_value();
+    let mut form = vec![("token", token), ("token_type_hint", hint), ("client_id", client_id)];
     if let Some(secret) = client_secret {
         form.push(("client_secret", secret.expose()));
     }

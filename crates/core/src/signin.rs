@@ -84,7 +84,7 @@ impl SignInSession {
             result = elsewhere => result,
             () = cancel => {
                 deck.cancel_login(&handle).await;
-                return Err(Error::Invalid("The sign-in was cancelled.".into()));
+                return Err(Error::LoginCancelled);
             }
         };
         let_the_page_go_out(&answering, listener).await;

@@ -1,7 +1,7 @@
 //! The token endpoint's answer, parsed leniently where real providers differ from RFC 6749:
 //! `expires_in` may be a string, `token_type` comes in any case (or not at all), and an ID
 //! token may ride along. This is a wire type handed to `oauth2`; values move into
-//! [`Secret`](crate::Secret)s as soon as it is parsed.
+//! typed [`Secret`](crate::Secret)s as soon as it is parsed.
 
 use std::fmt;
 use std::time::Duration;
@@ -11,7 +11,7 @@ use oauth2::{AccessToken, RefreshToken, Scope};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::secret::Secret;
+use crate::secret;
 
 /// A successful token answer (RFC 6749 §5.1, OIDC Core §3.1.3.3).
 #[derive(Deserialize, Serialize)]
@@ -102,9 +102,9 @@ impl oauth2::TokenResponse for TokenAnswer {
 /// What AuthDeck keeps from a token answer.
 #[derive(Debug)]
 pub struct IssuedTokens {
-    pub access_token: Secret,
-    pub refresh_token: Option<Secret>,
-    pub id_token: Option<Secret>,
+    pub access_token: secret::AccessToken,
+    pub refresh_token: Option<secret::RefreshToken>,
+    pub id_token: Option<secret::IdToken>,
     /// Lower-case token type (`bearer`, `dpop`, ...).
     pub token_type: String,
     pub expires_in: Option<u64>,
@@ -115,9 +115,9 @@ pub struct IssuedTokens {
 impl From<TokenAnswer> for IssuedTokens {
     fn from(answer: TokenAnswer) -> Self {
         IssuedTokens {
-            access_token: Secret::new(answer.access_token.into_secret()),
-            refresh_token: answer.refresh_token.map(|t| Secret::new(t.into_secret())),
-            id_token: answer.id_token.filter(|t| !t.is_empty()).map(Secret::new),
+            access_token: secret::AccessToken::new(answer.access_token.into_secret()),
+            refresh_token: answer.refresh_token.map(|t| secret::RefreshToken::new(t.into_secret())),
+            id_token: answer.id_token.filter(|t| !t.is_empty()).map(secret::IdToken::new),
             token_type: answer.token_type.as_ref().to_string(),
             expires_in: answer.expires_in,
             scopes: answer.scopes.map(|s| s.into_iter().map(|s| s.to_string()).collect()),
@@ -125,7 +125,8 @@ impl From<TokenAnswer> for IssuedTokens {
     }
 }
 
-/// Parses a token answer body. Public for the fuzz target.
+/// Parses a token answer body, for the fuzz target and its regression test (`internals`).
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn parse(body: &[u8]) -> Result<IssuedTokens, serde_json::Error> {
     serde_json::from_slice::<TokenAnswer>(body).map(IssuedTokens::from)
 }

@@ -5,15 +5,15 @@
 
 use serde_json::json;
 
-use crate::secret::Secret;
+use crate::secret::{AccessToken, IdToken, KeychainValue, RefreshToken};
 use crate::token_response::IssuedTokens;
 
 /// The secrets of one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenSet {
-    pub access_token: Secret,
-    pub refresh_token: Option<Secret>,
-    pub id_token: Option<Secret>,
+    pub access_token: AccessToken,
+    pub refresh_token: Option<RefreshToken>,
+    pub id_token: Option<IdToken>,
 }
 
 impl TokenSet {
@@ -45,24 +45,24 @@ impl TokenSet {
     }
 
     /// The keychain value. Built field by field: secrets have no `Serialize`.
-    pub fn to_keychain(&self) -> Secret {
+    pub fn to_keychain(&self) -> KeychainValue {
         let value = json!({
             "v": 1,
             "access_token": self.access_token.expose(),
-            "refresh_token": self.refresh_token.as_ref().map(Secret::expose),
-            "id_token": self.id_token.as_ref().map(Secret::expose),
+            "refresh_token": self.refresh_token.as_ref().map(RefreshToken::expose),
+            "id_token": self.id_token.as_ref().map(IdToken::expose),
         });
-        Secret::new(value.to_string())
+        KeychainValue::new(value.to_string())
     }
 
     /// Reads a keychain value; `None` if it is not one of ours.
-    pub fn from_keychain(value: &Secret) -> Option<Self> {
+    pub fn from_keychain(value: &KeychainValue) -> Option<Self> {
         let json: serde_json::Value = serde_json::from_str(value.expose()).ok()?;
-        let text = |name: &str| json.get(name).and_then(|v| v.as_str()).map(Secret::new);
+        let text = |name: &str| json.get(name).and_then(|v| v.as_str());
         Some(TokenSet {
-            access_token: text("access_token")?,
-            refresh_token: text("refresh_token"),
-            id_token: text("id_token"),
+            access_token: AccessToken::new(text("access_token")?),
+            refresh_token: text("refresh_token").map(RefreshToken::new),
+            id_token: text("id_token").map(IdToken::new),
         })
     }
 }
@@ -74,11 +74,11 @@ mod tests {
     #[test]
     fn round_trips_through_the_keychain_format() {
         let set = TokenSet {
-            access_token: Secret::new("at"),
-            refresh_token: Some(Secret::new("rt\"quoted")),
+            access_token: AccessToken::new("at"),
+            refresh_token: Some(RefreshToken::new("rt\"quoted")),
             id_token: None,
         };
         assert_eq!(TokenSet::from_keychain(&set.to_keychain()), Some(set));
-        assert_eq!(TokenSet::from_keychain(&Secret::new("garbage")), None);
+        assert_eq!(TokenSet::from_keychain(&KeychainValue::new("garbage")), None);
     }
 }

@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::http::Http;
-use crate::secret::Secret;
+use crate::secret::AccessToken;
 
 /// The user as the userinfo endpoint describes them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct UserInfo {
 }
 
 /// Asks the userinfo endpoint about the user behind `access_token`.
-pub async fn fetch(http: &Http, endpoint: &str, access_token: &Secret) -> Result<UserInfo> {
+pub async fn fetch(http: &Http, endpoint: &str, access_token: &AccessToken) -> Result<UserInfo> {
     let url = Url::parse(endpoint)
         .map_err(|_| Error::Invalid(format!("The userinfo URL \"{endpoint}\" is not valid.")))?;
     let Some(doc) = http.get_json(&url, Some(access_token)).await? else {

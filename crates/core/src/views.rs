@@ -8,8 +8,7 @@ use serde::Serialize;
 
 use crate::error::ErrorKind;
 use crate::expiry::EXPIRING_WITHIN;
-use crate::preset::Preset;
-use crate::provider::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
+use crate::provider::{ClientSecretSource, Endpoints, Preset, ProviderConfig, Redirect};
 
 /// Every [`ErrorKind`], for front ends that branch on them (the window gets the list through
 /// its generated bindings instead of a copy).

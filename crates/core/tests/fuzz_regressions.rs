@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use authdeck_core::callback::{self, Expected};
-use authdeck_core::{http, token_response};
+use authdeck_core::internals::callback::{self, Expected};
+use authdeck_core::internals::{http, token_response};
 
 fn inputs(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);

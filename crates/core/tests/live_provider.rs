@@ -9,12 +9,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use authdeck_core::discovery;
-use authdeck_core::http::Http;
-use authdeck_core::id_token::{self, Audience, Expect, Identity, KeyCache};
-use authdeck_core::token_set::TokenSet;
+use authdeck_core::internals::discovery;
+use authdeck_core::internals::http::Http;
+use authdeck_core::internals::id_token::{self, Audience, Expect, Identity, KeyCache};
+use authdeck_core::internals::token_set::TokenSet;
 use authdeck_core::{
-    Deck, Error, Home, LoginOptions, MemoryStore, ProviderInput, Secret, SecretStore,
+    Deck, Error, Home, IdToken, LoginOptions, MemoryStore, Nonce, ProviderInput, SecretStore,
 };
 use chrono::Utc;
 use serde_json::Value;
@@ -195,7 +195,7 @@ async fn id_tokens_are_checked_for_nonce_audience_signature_and_identity() {
     .unwrap();
     assert_eq!(ok.subject, "alice");
 
-    let wrong_nonce = Secret::new("not-the-nonce");
+    let wrong_nonce = Nonce::new("not-the-nonce");
     let error = check(&http, &keys, audience, &raw, Expect::SignIn { nonce: &wrong_nonce }).await;
     assert!(error.to_string().contains("does not belong to this sign-in"), "{error}");
 
@@ -210,7 +210,7 @@ async fn id_tokens_are_checked_for_nonce_audience_signature_and_identity() {
     let mut parts: Vec<String> = raw.expose().split('.').map(String::from).collect();
     let payload = parts[1].replace('A', "B");
     parts[1] = payload;
-    let tampered = Secret::new(parts.join("."));
+    let tampered = IdToken::new(parts.join("."));
     let error =
         check(&http, &keys, audience, &tampered, Expect::Refresh { previous: &identity }).await;
     assert!(matches!(error, Error::IdToken(_)), "{error:?}");
@@ -233,7 +233,7 @@ async fn check(
     http: &Http,
     keys: &KeyCache,
     audience: Audience<'_>,
-    raw: &Secret,
+    raw: &IdToken,
     expect: Expect<'_>,
 ) -> Error {
     id_token::verify(http, keys, audience, raw, expect, Utc::now()).await.unwrap_err()

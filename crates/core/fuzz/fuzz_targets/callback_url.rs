@@ -2,7 +2,7 @@
 //! and checking them must never panic, whatever the bytes.
 #![no_main]
 
-use authdeck_core::callback::{self, Expected};
+use authdeck_core::internals::callback::{self, Expected};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! parsing them must never panic.
 #![no_main]
 
-use authdeck_core::{http, token_response};
+use authdeck_core::internals::{http, token_response};
 use libfuzzer_sys::fuzz_target;
 
 const TYPES: [&str; 5] =

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::ProviderConfig;
 use crate::atomic;
 use crate::error::{Error, Result};
 use crate::home::Home;
-use crate::provider::ProviderConfig;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct ProvidersFile {

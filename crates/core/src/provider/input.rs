@@ -3,9 +3,9 @@
 
 use serde::Deserialize;
 
+use super::preset::Preset;
+use super::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
 use crate::error::{Error, Result};
-use crate::preset::Preset;
-use crate::provider::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
 
 /// What someone fills in to add a provider.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -7,6 +7,15 @@
 //! literal loopback address (`localhost` is a name that DNS or /etc/hosts may point anywhere),
 //! and redirect URIs follow RFC 8252 (a reverse-domain private-use scheme, or the
 //! loopback interface).
+//!
+//! The children are the ways a configuration comes to be and is kept: [`preset`] (ready-made
+//! settings and per-provider quirks), [`input`] (a provider as a person describes it) and
+//! [`store`] (`providers.json`). They build on the types here, so the module is a parent and
+//! its children rather than four siblings importing one another.
+
+mod input;
+mod preset;
+mod store;
 
 use std::net::IpAddr;
 
@@ -15,7 +24,10 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::home::APP_ID;
-use crate::preset::Preset;
+
+pub use self::input::ProviderInput;
+pub use self::preset::{Preset, Quirks, quirks_of};
+pub use self::store::ProviderStore;
 
 /// The default deep-link redirect (RFC 8252 §7.1, reverse-domain private-use scheme).
 pub const DEFAULT_REDIRECT_URI: &str = "dev.authdeck.app:/oauth/callback";

@@ -7,8 +7,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
 use crate::error::{Error, Result};
-use crate::provider::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
 
 /// A known provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
