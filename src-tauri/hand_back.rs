@@ -23,7 +23,7 @@ pub const WAIT: Duration = Duration::from_secs(8);
 const PATH: &str = "/hand-back";
 
 /// The check in progress, if any: its nonce and who waits for it.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Checks {
     pending: Mutex<Option<(String, oneshot::Sender<()>)>>,
 }
