@@ -46,6 +46,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         // Rules the window applies between listings, from their one definition in the core.
         .constant("ERROR_KINDS", authdeck_core::ERROR_KINDS)
         .constant("EXPIRING_WITHIN_SECONDS", authdeck_core::EXPIRING_WITHIN_SECONDS)
+        .constant("PROVIDER_NAME_MAX_LEN", authdeck_core::PROVIDER_NAME_MAX_LEN)
+        .constant("PROVIDER_NAME_PUNCTUATION", authdeck_core::PROVIDER_NAME_PUNCTUATION)
         .events(collect_events![
             events::AccountsChanged,
             events::RefreshState,

@@ -67,6 +67,10 @@ export const ERROR_KINDS = ["needs_reconnect","keychain_unavailable","invalid_ca
 
 export const EXPIRING_WITHIN_SECONDS = 300 as const;
 
+export const PROVIDER_NAME_MAX_LEN = 64 as const;
+
+export const PROVIDER_NAME_PUNCTUATION = "-_." as const;
+
 /* Types */
 /**  Details of one account, for the Details view. */
 export type AccountDetails = {

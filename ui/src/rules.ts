@@ -1,7 +1,13 @@
 /**
  * Rules whose one definition is in Rust, as the generated bindings export them: the error
- * kinds the window branches on, and when a token counts as "expiring". Constants only, so
+ * kinds the window branches on, when a token counts as "expiring", and what a provider name
+ * may hold. Constants only, so
  * any module (and any test) can import them without the IPC bridge.
  */
-export { ERROR_KINDS, EXPIRING_WITHIN_SECONDS } from './bindings';
+export {
+  ERROR_KINDS,
+  EXPIRING_WITHIN_SECONDS,
+  PROVIDER_NAME_MAX_LEN,
+  PROVIDER_NAME_PUNCTUATION,
+} from './bindings';
 export type { ErrorKind } from './bindings';

@@ -47,6 +47,9 @@ describe('names', () => {
     expect(isValidName('-bad')).toBe(false);
     expect(isValidName('with space')).toBe(false);
     expect(isValidName('a'.repeat(65))).toBe(false);
+    expect(isValidName('a'.repeat(64))).toBe(true);
+    expect(isValidName('.hidden')).toBe(false);
+    expect(isValidName('a]b')).toBe(false);
   });
   it('suggests unique slugs', () => {
     expect(suggestName('My Company SSO', [])).toBe('my-company-sso');

@@ -151,7 +151,8 @@ pub use keychain::{MemoryStore, SecretStore};
 pub use login::{LoginOptions, LoginTicket, StartedLogin};
 pub use pending::LoginHandle;
 pub use provider::{
-    ClientSecretSource, Endpoints, Preset, ProviderConfig, ProviderInput, Redirect,
+    ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
+    ProviderConfig, ProviderInput, Redirect,
 };
 pub use refresh::BULK_CONCURRENCY;
 pub use secret::{

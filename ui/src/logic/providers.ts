@@ -1,5 +1,6 @@
 /** Adding a provider: presets, redirect choices, validation. Pure functions. */
 import type { PresetView, ProviderInput, ProviderView } from '../ipc';
+import { PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION } from '../rules';
 
 /** The deep link AuthDeck registers with the OS (used when a preset does not say). */
 export const DEFAULT_DEEP_LINK = 'dev.authdeck.app:/oauth/callback';
@@ -30,7 +31,11 @@ export function presetLabel(preset: PresetView): string {
   return preset.id === 'oidc' ? 'Other (OpenID Connect)' : preset.label;
 }
 
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** The core's provider-name rule, built from the constants it exports. */
+const NAME_RE = new RegExp(
+  `^[A-Za-z0-9][A-Za-z0-9${PROVIDER_NAME_PUNCTUATION.replace(/[\\\]^-]/g, '\\$&')}]{0,${PROVIDER_NAME_MAX_LEN - 1}}$`,
+);
+const NAME_PUNCTUATION_WORDS = Array.from(PROVIDER_NAME_PUNCTUATION, (c) => `'${c}'`).join(', ');
 
 export function isValidName(name: string): boolean {
   return NAME_RE.test(name);
@@ -100,7 +105,7 @@ export function validateProviderForm(
   const name = form.name.trim();
   if (name === '') errors.name = 'Enter a short name.';
   else if (!isValidName(name))
-    errors.name = "Use letters, digits, '-', '_' or '.', starting with a letter or digit (up to 64).";
+    errors.name = `Use letters, digits, ${NAME_PUNCTUATION_WORDS}, starting with a letter or digit (up to ${PROVIDER_NAME_MAX_LEN}).`;
   else if (taken.some((t) => t.toLowerCase() === name.toLowerCase()))
     errors.name = 'A provider with this name already exists. Choose another.';
   return errors;

@@ -214,11 +214,17 @@ impl ProviderConfig {
     }
 }
 
+/// The longest provider name. With [`PROVIDER_NAME_PUNCTUATION`], the whole name rule: the
+/// window checks names as they are typed from these two (through the generated bindings).
+pub const PROVIDER_NAME_MAX_LEN: usize = 64;
+/// Besides ASCII letters and digits, the characters a provider name may hold (not first).
+pub const PROVIDER_NAME_PUNCTUATION: &str = "-_.";
+
 /// Provider names become file and keychain keys, so they stay simple.
 pub fn validate_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
-        && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.len() <= PROVIDER_NAME_MAX_LEN
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || PROVIDER_NAME_PUNCTUATION.contains(c))
         && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     if ok {
         Ok(())
