@@ -48,6 +48,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("EXPIRING_WITHIN_SECONDS", authdeck_core::EXPIRING_WITHIN_SECONDS)
         .constant("PROVIDER_NAME_MAX_LEN", authdeck_core::PROVIDER_NAME_MAX_LEN)
         .constant("PROVIDER_NAME_PUNCTUATION", authdeck_core::PROVIDER_NAME_PUNCTUATION)
+        .constant("STATUS_WORDS", authdeck_core::STATUS_WORDS)
         .events(collect_events![
             events::AccountsChanged,
             events::RefreshState,

@@ -71,6 +71,8 @@ export const PROVIDER_NAME_MAX_LEN = 64 as const;
 
 export const PROVIDER_NAME_PUNCTUATION = "-_." as const;
 
+export const STATUS_WORDS = {"expired":"Expired","expiring":"Expires","needs_reconnect":"Reconnect needed","valid":"Connected"} as const;
+
 /* Types */
 /**  Details of one account, for the Details view. */
 export type AccountDetails = {

@@ -1,7 +1,7 @@
 /**
  * Rules whose one definition is in Rust, as the generated bindings export them: the error
- * kinds the window branches on, when a token counts as "expiring", and what a provider name
- * may hold. Constants only, so
+ * kinds the window branches on, when a token counts as "expiring", the words for each status,
+ * and what a provider name may hold. Constants only, so
  * any module (and any test) can import them without the IPC bridge.
  */
 export {
@@ -9,5 +9,6 @@ export {
   EXPIRING_WITHIN_SECONDS,
   PROVIDER_NAME_MAX_LEN,
   PROVIDER_NAME_PUNCTUATION,
+  STATUS_WORDS,
 } from './bindings';
 export type { ErrorKind } from './bindings';

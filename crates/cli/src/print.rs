@@ -9,7 +9,7 @@
 //! whole, so they cannot add lines either.
 
 use authdeck_core::TokenShape;
-use authdeck_core::{AccountView, Inspection, ProviderConfig, ProviderView, Status};
+use authdeck_core::{AccountView, Inspection, ProviderConfig, ProviderView, STATUS_WORDS, Status};
 use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
 
@@ -87,12 +87,11 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// The status in plain words, as the window shows it.
 pub fn status_words(view: &AccountView, now: DateTime<Utc>) -> String {
+    let words = STATUS_WORDS.of(view.status);
     match (view.status, view.expires_at) {
-        (Status::NeedsReconnect, _) => "Reconnect needed".into(),
-        (Status::Expired, _) => "Expired".into(),
-        (Status::Expiring, Some(at)) => format!("Expires {}", relative(at, now)),
-        (_, None) => "Connected (expiry unknown)".into(),
-        (_, Some(_)) => "Connected".into(),
+        (Status::Expiring, Some(at)) => format!("{words} {}", relative(at, now)),
+        (Status::Valid, None) => format!("{words} (expiry unknown)"),
+        _ => words.into(),
     }
 }
 

@@ -160,4 +160,7 @@ pub use secret::{
     PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,
 };
 pub use signin::SignInSession;
-pub use views::{ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView};
+pub use views::{
+    ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView, STATUS_WORDS,
+    StatusWords,
+};

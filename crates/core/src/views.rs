@@ -23,6 +23,37 @@ pub const ERROR_KINDS: [ErrorKind; 5] = [
 /// [`EXPIRING_WITHIN`] in seconds, for front ends that flip a status live between listings.
 pub const EXPIRING_WITHIN_SECONDS: i64 = EXPIRING_WITHIN.num_seconds();
 
+/// The words a person sees for each [`Status`](crate::Status), in the CLI's table and the
+/// window's badges alike. `expiring` is followed by when ("Expires in 4 min").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StatusWords {
+    pub valid: &'static str,
+    pub expiring: &'static str,
+    pub expired: &'static str,
+    pub needs_reconnect: &'static str,
+}
+
+/// See [`StatusWords`].
+pub const STATUS_WORDS: StatusWords = StatusWords {
+    valid: "Connected",
+    expiring: "Expires",
+    expired: "Expired",
+    needs_reconnect: "Reconnect needed",
+};
+
+impl StatusWords {
+    /// The words for `status`.
+    pub fn of(&self, status: crate::Status) -> &'static str {
+        match status {
+            crate::Status::Valid => self.valid,
+            crate::Status::Expiring => self.expiring,
+            crate::Status::Expired => self.expired,
+            crate::Status::NeedsReconnect => self.needs_reconnect,
+        }
+    }
+}
+
 /// Whether a provider signs people in with OpenID Connect or plain OAuth 2.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -1,6 +1,6 @@
 /** Account status, ordering, filtering and wording. Pure: `now` is passed in (ms). */
 import type { AccountView, ActivityEntry, Status, TokenShape } from '../ipc';
-import { EXPIRING_WITHIN_SECONDS } from '../rules';
+import { EXPIRING_WITHIN_SECONDS, STATUS_WORDS } from '../rules';
 import { durationWords, parseTime, relativeTime, secondsUntil } from './time';
 
 /** Less than this much time left counts as "expiring" (the Rust rule, from the bindings). */
@@ -27,18 +27,9 @@ export function statusAt(account: Pick<AccountView, 'status' | 'expires_at'>, no
 /** The badge: "Connected", "Expires in 4 min", "Expired", "Reconnect needed". */
 export function statusWords(account: Pick<AccountView, 'status' | 'expires_at'>, now: number): string {
   const status = statusAt(account, now);
-  switch (status) {
-    case 'needs_reconnect':
-      return 'Reconnect needed';
-    case 'expired':
-      return 'Expired';
-    case 'expiring': {
-      const at = parseTime(account.expires_at) ?? now;
-      return `Expires in ${durationWords(secondsUntil(at, now))}`;
-    }
-    case 'valid':
-      return 'Connected';
-  }
+  if (status !== 'expiring') return STATUS_WORDS[status];
+  const at = parseTime(account.expires_at) ?? now;
+  return `${STATUS_WORDS.expiring} in ${durationWords(secondsUntil(at, now))}`;
 }
 
 /** Who an account is, in the row: the email, else the display name. */
