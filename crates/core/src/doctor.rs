@@ -167,28 +167,18 @@ fn scheme_check(install: Install, handler: Option<Handler>) -> SchemeCheck {
 }
 
 fn private_check(root: &std::path::Path) -> Check {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        match std::fs::metadata(root) {
-            Ok(meta) if meta.permissions().mode() & 0o077 == 0 => {
-                Check::new(true, format!("The data folder {} is private to you.", root.display()))
-            }
-            Ok(_) => Check::new(
-                false,
-                format!(
-                    "Other users of this computer can open the data folder {}.",
-                    root.display()
-                ),
-            ),
-            Err(e) => Check::new(
-                false,
-                format!("The data folder {} cannot be read ({e}).", root.display()),
-            ),
+    match crate::private::is_private(root) {
+        Ok(true) => {
+            Check::new(true, format!("The data folder {} is private to you.", root.display()))
+        }
+        Ok(false) => Check::new(
+            false,
+            format!("Other users of this computer can open the data folder {}.", root.display()),
+        ),
+        Err(e) => {
+            Check::new(false, format!("The data folder {} cannot be read ({e}).", root.display()))
         }
     }
-    #[cfg(not(unix))]
-    Check::new(true, format!("The data folder is {}.", root.display()))
 }
 
 #[cfg(test)]

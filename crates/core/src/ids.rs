@@ -10,6 +10,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::provider::validate_name;
@@ -54,6 +55,47 @@ impl TryFrom<String> for AccountRef {
                 "That is not an account id or email. Run `authdeck accounts` to see them.".into(),
             ))
         }
+    }
+}
+
+/// Opaque id of a pending sign-in (the hash of its `state`). It names files, so it is
+/// checked when deserialized: only what [`LoginHandle::of_state`] produces is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
+#[serde(try_from = "String", into = "String")]
+pub struct LoginHandle(String);
+
+impl TryFrom<String> for LoginHandle {
+    type Error = Error;
+    fn try_from(raw: String) -> Result<Self> {
+        Self::parse(&raw).ok_or(Error::LoginNotWaiting)
+    }
+}
+
+impl From<LoginHandle> for String {
+    fn from(handle: LoginHandle) -> String {
+        handle.0
+    }
+}
+
+impl LoginHandle {
+    pub fn of_state(state: &str) -> Self {
+        let digest = Sha256::digest(state.as_bytes());
+        LoginHandle(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Accepts only what [`LoginHandle::of_state`] produces (it names files).
+    pub fn parse(raw: &str) -> Option<Self> {
+        (raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+            .then(|| LoginHandle(raw.to_string()))
+    }
+
+    pub(crate) fn keychain_key(&self) -> String {
+        format!("pending/{}", self.0)
     }
 }
 

@@ -145,11 +145,11 @@ pub use doctor::{DoctorReport, HandBack, Route as HandBackRoute};
 pub use error::{CallbackError, Error, ErrorKind, RemoteError, Result};
 pub use expiry::Status;
 pub use home::{APP_ID, Home};
+pub use ids::LoginHandle;
 pub use ids::{AccountRef, ProviderName};
 pub use inspect::{Inspection, TokenShape};
 pub use keychain::{MemoryStore, SecretStore};
 pub use login::{LoginOptions, LoginTicket, StartedLogin};
-pub use pending::LoginHandle;
 pub use provider::{
     ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
     ProviderConfig, ProviderInput, Redirect,

@@ -15,12 +15,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::atomic;
 use crate::discovery::ProviderMetadata;
 use crate::error::{CallbackError, Error, ErrorKind, Result};
 use crate::home::Home;
+use crate::ids::LoginHandle;
 use crate::keychain::Keychain;
 use crate::provider::{ClientSecretSource, Preset};
 use crate::secret::{KeychainValue, Nonce, PkceVerifier, State};
@@ -79,47 +79,6 @@ pub enum Outcome {
     Failed { message: String, kind: ErrorKind },
 }
 
-/// Opaque id of a pending sign-in (the hash of its `state`). It names files, so it is
-/// checked when deserialized: only what [`LoginHandle::of_state`] produces is accepted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type), specta(transparent))]
-#[serde(try_from = "String", into = "String")]
-pub struct LoginHandle(String);
-
-impl TryFrom<String> for LoginHandle {
-    type Error = Error;
-    fn try_from(raw: String) -> Result<Self> {
-        Self::parse(&raw).ok_or(Error::LoginNotWaiting)
-    }
-}
-
-impl From<LoginHandle> for String {
-    fn from(handle: LoginHandle) -> String {
-        handle.0
-    }
-}
-
-impl LoginHandle {
-    pub fn of_state(state: &str) -> Self {
-        let digest = Sha256::digest(state.as_bytes());
-        LoginHandle(digest.iter().map(|b| format!("{b:02x}")).collect())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Accepts only what [`LoginHandle::of_state`] produces (it names files).
-    pub fn parse(raw: &str) -> Option<Self> {
-        (raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
-            .then(|| LoginHandle(raw.to_string()))
-    }
-
-    fn keychain_key(&self) -> String {
-        format!("pending/{}", self.0)
-    }
-}
-
 /// The pending sign-ins of one data directory.
 #[derive(Debug, Clone)]
 pub struct PendingStore {
@@ -132,7 +91,7 @@ impl PendingStore {
     }
 
     fn file(&self, handle: &LoginHandle, ext: &str) -> PathBuf {
-        self.dir.join(format!("{}.{ext}", handle.0))
+        self.dir.join(format!("{}.{ext}", handle.as_str()))
     }
 
     /// Records a new sign-in: secrets to the keychain first, so a file never points at

@@ -56,6 +56,21 @@ pub fn tighten_file(path: &Path) -> io::Result<bool> {
     }
 }
 
+/// Whether no one but its owner may open `path` (no group or other permissions). The one
+/// rule that [`ensure_dir`], [`tighten_file`] and `authdeck doctor` apply.
+pub fn is_private(path: &Path) -> io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Ok(fs::metadata(path)?.mode() & 0o077 == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        // Elsewhere the per-user app-data folder's ACLs already keep other users out.
+        fs::metadata(path).map(|_| true)
+    }
+}
+
 #[cfg(unix)]
 fn check_and_tighten(path: &Path, mode: u32) -> Result<bool, FolderError> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -63,7 +78,7 @@ fn check_and_tighten(path: &Path, mode: u32) -> Result<bool, FolderError> {
     if metadata.uid() != rustix::process::geteuid().as_raw() {
         return Err(FolderError::NotYours(path.display().to_string()));
     }
-    if metadata.mode() & 0o077 == 0 {
+    if is_private(path)? {
         return Ok(false);
     }
     fs::set_permissions(path, fs::Permissions::from_mode(mode))?;

@@ -18,9 +18,9 @@ use tokio::sync::mpsc;
 use crate::account::AccountView;
 use crate::deck::Deck;
 use crate::error::{Error, Result};
+use crate::ids::LoginHandle;
 use crate::login::StartedLogin;
 use crate::loopback::LoopbackListener;
-use crate::pending::LoginHandle;
 
 /// How long the listener may take to send its page once the sign-in has ended.
 pub const PAGE_GRACE: Duration = Duration::from_secs(5);
