@@ -125,10 +125,12 @@ test('refresh processes killed at random moments: metadata always parses, tokens
   let reconnects = 0;
   for (let round = 0; round < 12; round += 1) {
     const child = spawn(BIN, ['refresh', id], { env: { ...process.env, AUTHDECK_HOME: home }, stdio: 'ignore' });
+    // Listened for from the start: a fast build may finish before the kill.
+    const exited = new Promise((resolve) => { child.once('exit', resolve); });
     const delay = 2 + Math.floor(Math.random() * 40);
     await new Promise((resolve) => { setTimeout(resolve, delay); });
     child.kill('SIGKILL');
-    await new Promise((resolve) => { child.once('exit', resolve); });
+    await exited;
 
     const list = await accounts(home); // fails the test if accounts --json does not parse
     const a = list.find((x) => x.id === id);
