@@ -58,6 +58,14 @@ pub enum Command {
     Token {
         /// Account id or email.
         account: String,
+        /// Refresh first when fewer than this many seconds are left (default 60).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(0..=MAX_MIN_VALID))]
+        min_valid: Option<u32>,
+        /// raw: the token alone; header: `Authorization: Bearer <token>`; json: one object
+        /// with the token, its expiry, issuer, account, email and scopes; env: lines for
+        /// `eval` (AUTHDECK_TOKEN, AUTHDECK_TOKEN_EXPIRES_AT).
+        #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
+        format: TokenFormat,
     },
     /// Show an account's status, scopes, expiry and decoded tokens (never the token itself).
     Inspect {
@@ -151,4 +159,16 @@ pub struct ProviderAdd {
     /// Read the client secret from standard input now and keep it in the keychain.
     #[arg(long)]
     pub client_secret_stdin: bool,
+}
+
+/// The longest `--min-valid` (a year): more than any token lives.
+pub const MAX_MIN_VALID: i64 = 366 * 24 * 60 * 60;
+
+/// How `authdeck token` prints the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TokenFormat {
+    Raw,
+    Header,
+    Json,
+    Env,
 }

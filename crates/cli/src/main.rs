@@ -21,7 +21,7 @@ use chrono::Utc;
 use clap::Parser;
 use clap::error::ErrorKind as ClapKind;
 
-use crate::args::{Cli, Command, ProviderAdd, ProviderCommand};
+use crate::args::{Cli, Command, ProviderAdd, ProviderCommand, TokenFormat};
 
 fn main() {
     let cli = match Cli::try_parse() {
@@ -57,10 +57,19 @@ fn usage_error(error: clap::Error) -> ! {
         _ => {
             let rendered = error.render().to_string();
             let first = rendered.lines().next().unwrap_or("invalid arguments");
-            let text = first.trim_start_matches("error: ").trim_end_matches('.');
+            // Value names in brackets (`--format <FORMAT>`) read as markup in one sentence.
+            let text =
+                first.trim_start_matches("error: ").trim_end_matches('.').replace(['<', '>'], "");
             let mut chars = text.chars();
             let text: String =
                 chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            let choices = rendered.lines().find_map(|line| {
+                line.trim().strip_prefix("[possible values: ")?.strip_suffix(']').map(str::to_owned)
+            });
+            let text = match choices {
+                Some(choices) => format!("{text} (use one of: {choices})"),
+                None => text,
+            };
             print::say_err!("{text}. Run `authdeck --help` to see how to use it.");
             std::process::exit(2);
         }
@@ -194,15 +203,24 @@ async fn run(command: Command) -> Result<()> {
                 )));
             }
         }
-        Command::Token { account } => {
-            let token = deck.access_token(&account).await?;
-            let id = deck.account(&account, now)?.id;
+        Command::Token { account, min_valid, format } => {
+            let min_valid = min_valid.map_or(authdeck_core::REFRESH_WITHIN, |secs| {
+                chrono::TimeDelta::seconds(i64::from(secs))
+            });
+            let handed = deck.hand_out(&account, min_valid).await?;
             deck.record_activity(
-                &id,
+                &handed.account,
                 authdeck_core::ActivityKind::Revealed,
                 Some("Printed by `authdeck token`".into()),
             );
-            print::say!("{}", token.expose());
+            match format {
+                TokenFormat::Raw | TokenFormat::Header => {
+                    print::say!("{}", print::token(&handed, format));
+                }
+                TokenFormat::Json | TokenFormat::Env => {
+                    print::say_lines(print::token(&handed, format))
+                }
+            }
         }
         Command::Inspect { account, json: as_json } => {
             let inspection = deck.inspect(&account).await?;

@@ -294,3 +294,56 @@ mod tests {
         assert_eq!(text, "A     BB\nlong  x");
     }
 }
+
+/// `authdeck token` in the asked format. The token itself is the explicit hand-out here.
+pub fn token(handed: &authdeck_core::HandOut, format: crate::args::TokenFormat) -> String {
+    use crate::args::TokenFormat;
+    let token = handed.access_token.expose();
+    match format {
+        TokenFormat::Raw => token.to_string(),
+        TokenFormat::Header => format!("Authorization: Bearer {token}"),
+        TokenFormat::Json => serde_json::json!({
+            "access_token": token,
+            "token_type": handed.token_type,
+            "expires_at": handed
+                .expires_at
+                .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            "expires_at_unix": handed.expires_at.map(|at| at.timestamp()),
+            "issuer": handed.issuer,
+            "account": handed.account,
+            "email": handed.email,
+            "scopes": handed.scopes,
+        })
+        .to_string(),
+        TokenFormat::Env => {
+            let expires =
+                handed.expires_at.map(|at| at.timestamp().to_string()).unwrap_or_default();
+            format!("AUTHDECK_TOKEN={}\nAUTHDECK_TOKEN_EXPIRES_AT={expires}", shell_word(token))
+        }
+    }
+}
+
+/// `value` as one shell word: as it is when it holds only characters no shell acts on (every
+/// token format in use), else single-quoted.
+fn shell_word(value: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._~+/=-:,@%".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::shell_word;
+
+    #[test]
+    fn env_values_are_one_shell_word() {
+        assert_eq!(shell_word("eyJ.a-b_c~d+e/f="), "eyJ.a-b_c~d+e/f=");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word("$(rm -rf ~)"), "'$(rm -rf ~)'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
+}

@@ -44,10 +44,16 @@ pub fn status(
     }
 }
 
-/// Whether an access token should be refreshed before it is handed out. An unknown expiry
-/// is not refreshed pre-emptively: there is nothing to base it on, and the provider will say.
-pub fn needs_refresh(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    expires_at.is_some_and(|at| at - now <= REFRESH_WITHIN)
+/// Whether an access token should be refreshed before it is handed out to a caller that needs
+/// it to stay good for `within` ([`REFRESH_WITHIN`] unless `authdeck token --min-valid` says):
+/// refresh when no more than that is left. An unknown expiry is not refreshed pre-emptively:
+/// there is nothing to base it on, and the provider will say.
+pub fn needs_refresh_within(
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    within: TimeDelta,
+) -> bool {
+    expires_at.is_some_and(|at| at - now <= within)
 }
 
 /// When the expiry of a token issued by a request sent at `sent_at` falls. A missing
@@ -93,10 +99,14 @@ mod tests {
     #[test]
     fn refresh_within_sixty_seconds_or_expired() {
         let now = t(0);
-        assert!(!needs_refresh(None, now));
-        assert!(!needs_refresh(Some(t(61)), now));
-        assert!(needs_refresh(Some(t(60)), now));
-        assert!(needs_refresh(Some(t(-10)), now));
+        let needs_refresh = |at| needs_refresh_within(at, now, REFRESH_WITHIN);
+        assert!(!needs_refresh(None));
+        assert!(!needs_refresh(Some(t(61))));
+        assert!(needs_refresh(Some(t(60))));
+        assert!(needs_refresh(Some(t(-10))));
+        assert!(needs_refresh_within(Some(t(600)), now, TimeDelta::seconds(600)));
+        assert!(!needs_refresh_within(Some(t(601)), now, TimeDelta::seconds(600)));
+        assert!(!needs_refresh_within(None, now, TimeDelta::seconds(600)));
     }
 
     #[test]

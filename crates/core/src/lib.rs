@@ -143,7 +143,7 @@ pub use deck::Deck;
 pub use disconnect::DisconnectReport;
 pub use doctor::{DoctorReport, HandBack, Route as HandBackRoute};
 pub use error::{CallbackError, Error, ErrorKind, RemoteError, Result};
-pub use expiry::Status;
+pub use expiry::{REFRESH_WITHIN, Status};
 pub use home::{APP_ID, Home};
 pub use ids::LoginHandle;
 pub use ids::{AccountRef, ProviderName};
@@ -154,7 +154,7 @@ pub use provider::{
     ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
     ProviderConfig, ProviderInput, Redirect,
 };
-pub use refresh::BULK_CONCURRENCY;
+pub use refresh::{BULK_CONCURRENCY, HandOut};
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
     PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,

@@ -8,7 +8,7 @@
 //! token revokes the grant). `invalid_grant` marks the account "reconnect needed"; every other
 //! failure leaves the stored tokens as they were.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::Semaphore;
 
 use crate::account::{AccountRecord, AccountView};
@@ -33,11 +33,26 @@ pub const MAX_BULK_CONCURRENCY: usize = 64;
 enum When {
     /// Refresh unless another refresh completed while this caller waited.
     Always { seen_generation: u64 },
-    /// Refresh only if the access token is expired or about to be, and nobody refreshed it
-    /// while this caller waited (a fresh token that is short-lived is still the freshest).
-    IfNeeded { seen_generation: u64 },
+    /// Refresh only if the access token has no more than `within` left, and nobody refreshed
+    /// it while this caller waited (a fresh token that is short-lived is still the freshest).
+    IfNeeded { seen_generation: u64, within: TimeDelta },
     /// Refresh only if automatic refresh is due (see [`expiry::auto_refresh_at`]).
     IfDue,
+}
+
+/// An access token handed to another program, with what it needs to use it. Its `Debug`
+/// redacts the token (see [`AccessToken`]).
+#[derive(Debug)]
+pub struct HandOut {
+    pub access_token: AccessToken,
+    /// As the provider said (`Bearer` nearly always).
+    pub token_type: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub issuer: Option<String>,
+    /// The account id.
+    pub account: String,
+    pub email: Option<String>,
+    pub scopes: Vec<String>,
 }
 
 /// The result of refreshing one account in a bulk refresh.
@@ -95,6 +110,13 @@ impl Deck {
     /// The access token of an account, refreshed first when it is expired or within 60 seconds
     /// of expiry. This is the one call that hands out a secret; the caller decides where it goes.
     pub async fn access_token(&self, id_or_email: &str) -> Result<AccessToken> {
+        Ok(self.hand_out(id_or_email, expiry::REFRESH_WITHIN).await?.access_token)
+    }
+
+    /// The access token with what a program needs to use it, refreshed first when no more
+    /// than `min_valid` is left (once across processes: callers that waited for another's
+    /// refresh use its result). The one path every hand-out (`token`, its formats) takes.
+    pub async fn hand_out(&self, id_or_email: &str, min_valid: TimeDelta) -> Result<HandOut> {
         let mut account = self.accounts.find(id_or_email)?;
         if let Some((held, _)) = self.unsaved.get(&account.id) {
             account = held;
@@ -102,30 +124,42 @@ impl Deck {
         if account.needs_reconnect {
             return Err(Error::NeedsReconnect { provider: account.provider_label });
         }
-        if expiry::needs_refresh(account.expires_at, Utc::now()) {
+        if expiry::needs_refresh_within(account.expires_at, Utc::now(), min_valid) {
             if !account.has_refresh_token {
                 if let Some(error) = expired_without_refresh(&account, Utc::now()) {
                     return Err(error);
                 }
             } else {
-                let when = When::IfNeeded { seen_generation: account.generation };
+                let when =
+                    When::IfNeeded { seen_generation: account.generation, within: min_valid };
                 account = self.refresh_locked(&account.id, when).await?;
             }
         }
-        Ok(self.tokens(&account).await?.access_token)
+        let access_token = self.tokens(&account).await?.access_token;
+        Ok(HandOut {
+            access_token,
+            token_type: account.token_type.clone(),
+            expires_at: account.expires_at,
+            issuer: account.metadata.issuer.clone(),
+            account: account.id.clone(),
+            email: account.email.clone(),
+            scopes: account.scopes.clone(),
+        })
     }
 
     async fn refresh_locked(&self, id: &str, when: When) -> Result<AccountRecord> {
         let lock = self.lock(id).await?;
         let mut account = self.current(id)?;
         match when {
-            When::Always { seen_generation } | When::IfNeeded { seen_generation }
+            When::Always { seen_generation } | When::IfNeeded { seen_generation, .. }
                 if account.generation != seen_generation =>
             {
                 tracing::debug!(id, "another refresh finished while waiting; using its result");
                 return Ok(account);
             }
-            When::IfNeeded { .. } if !expiry::needs_refresh(account.expires_at, Utc::now()) => {
+            When::IfNeeded { within, .. }
+                if !expiry::needs_refresh_within(account.expires_at, Utc::now(), within) =>
+            {
                 return Ok(account);
             }
             When::IfDue

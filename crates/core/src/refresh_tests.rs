@@ -271,6 +271,34 @@ async fn access_token_refreshes_only_when_needed_and_once_for_concurrent_callers
 }
 
 #[tokio::test]
+async fn a_hand_out_refreshes_when_no_more_than_min_valid_is_left() {
+    let t = TestDeck::new(true).await;
+    let id = t.signed_in().await.id; // an hour-long token
+    let hour = t.deck.hand_out(&id, Duration::seconds(600)).await.unwrap();
+    assert_eq!(hour.access_token.expose(), "at-0");
+    assert_eq!((hour.account.as_str(), hour.token_type.to_lowercase().as_str()), (&*id, "bearer"));
+    assert_eq!(t.provider.requests_to("/token").len(), 1, "sign-in only");
+    // Asking for more than is left refreshes once (the new token lives two hours, which is
+    // enough), and concurrent callers share it.
+    t.provider.reply(Reply::json(
+        200,
+        json!({"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 7200}),
+    ));
+    let (a, b) = tokio::join!(
+        t.deck.hand_out(&id, Duration::seconds(3700)),
+        t.deck.hand_out(&id, Duration::seconds(3700))
+    );
+    assert_eq!(
+        (a.unwrap().access_token.expose(), b.unwrap().access_token.expose()),
+        ("at-1", "at-1")
+    );
+    assert_eq!(t.provider.requests_to("/token").len(), 2, "sign-in + one refresh");
+    let renewed = t.deck.hand_out(&id, Duration::zero()).await.unwrap();
+    assert!(renewed.expires_at.unwrap() > Utc::now() + Duration::seconds(7100));
+    assert_eq!(t.provider.requests_to("/token").len(), 2);
+}
+
+#[tokio::test]
 async fn an_expired_token_without_a_refresh_token_needs_a_reconnect() {
     let t = TestDeck::new(true).await;
     let id = t
