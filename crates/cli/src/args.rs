@@ -67,6 +67,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
         format: TokenFormat,
     },
+    /// A git credential helper: `git config credential.https://HOST.helper
+    /// '!authdeck git-credential --account ACCOUNT'`. `get` answers a fresh access token as
+    /// the password; `store` and `erase` change nothing. It never prompts or opens a browser.
+    GitCredential {
+        /// Account id or email whose token git gets.
+        #[arg(long)]
+        account: String,
+        /// What git asks: get, store or erase (others are ignored, as git's protocol says).
+        operation: String,
+    },
     /// Show an account's status, scopes, expiry and decoded tokens (never the token itself).
     Inspect {
         /// Account id or email.

@@ -8,6 +8,7 @@
 mod args;
 mod completions;
 mod doctor;
+mod git_credential;
 mod print;
 mod wait;
 
@@ -221,6 +222,9 @@ async fn run(command: Command) -> Result<()> {
                     print::say_lines(print::token(&handed, format))
                 }
             }
+        }
+        Command::GitCredential { account, operation } => {
+            git_credential::run(&deck, &account, &operation).await?;
         }
         Command::Inspect { account, json: as_json } => {
             let inspection = deck.inspect(&account).await?;

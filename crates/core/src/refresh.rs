@@ -53,6 +53,9 @@ pub struct HandOut {
     pub account: String,
     pub email: Option<String>,
     pub scopes: Vec<String>,
+    /// The preset the account's provider was made from, for conventions such as the user
+    /// name git expects beside a token.
+    pub preset: Option<crate::provider::Preset>,
 }
 
 /// The result of refreshing one account in a bulk refresh.
@@ -144,6 +147,7 @@ impl Deck {
             account: account.id.clone(),
             email: account.email.clone(),
             scopes: account.scopes.clone(),
+            preset: account.client.preset,
         })
     }
 
