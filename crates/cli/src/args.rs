@@ -67,6 +67,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
         format: TokenFormat,
     },
+    /// Run a program with a fresh access token in its environment (never on its command line);
+    /// its output passes through with the token masked.
+    Exec {
+        /// Account id or email.
+        account: String,
+        /// The environment variable that holds the token.
+        #[arg(long, value_name = "NAME", default_value = "AUTHDECK_TOKEN")]
+        env: String,
+        /// Refresh first when fewer than this many seconds are left (default 60).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(0..=MAX_MIN_VALID))]
+        min_valid: Option<u32>,
+        /// Pass the program's output through unchanged (the token is not masked).
+        #[arg(long)]
+        no_mask: bool,
+        /// The program and its arguments, after `--`.
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
     /// A git credential helper: `git config credential.https://HOST.helper
     /// '!authdeck git-credential --account ACCOUNT'`. `get` answers a fresh access token as
     /// the password; `store` and `erase` change nothing. It never prompts or opens a browser.

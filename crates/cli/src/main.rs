@@ -8,6 +8,7 @@
 mod args;
 mod completions;
 mod doctor;
+mod exec;
 mod git_credential;
 mod print;
 mod wait;
@@ -57,7 +58,14 @@ fn usage_error(error: clap::Error) -> ! {
         }
         _ => {
             let rendered = error.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            let mut lines = rendered.lines();
+            let mut first = lines.next().unwrap_or("invalid arguments").to_string();
+            // "…were not provided:" names them on the lines below.
+            if first.ends_with(':') {
+                let named: Vec<&str> =
+                    lines.take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+                first = format!("{} {}", first, named.join(", "));
+            }
             // Value names in brackets (`--format <FORMAT>`) read as markup in one sentence.
             let text =
                 first.trim_start_matches("error: ").trim_end_matches('.').replace(['<', '>'], "");
@@ -204,10 +212,21 @@ async fn run(command: Command) -> Result<()> {
                 )));
             }
         }
+        Command::Exec { account, env, min_valid, no_mask, command } => {
+            let asked = exec::Exec {
+                account: &account,
+                env: &env,
+                min_valid: min_valid_of(min_valid),
+                mask: !no_mask,
+                command: &command,
+            };
+            let code = exec::run(&deck, asked).await?;
+            let _ = std::io::stdout().flush();
+            let _ = std::io::stderr().flush();
+            std::process::exit(code);
+        }
         Command::Token { account, min_valid, format } => {
-            let min_valid = min_valid.map_or(authdeck_core::REFRESH_WITHIN, |secs| {
-                chrono::TimeDelta::seconds(i64::from(secs))
-            });
+            let min_valid = min_valid_of(min_valid);
             let handed = deck.hand_out(&account, min_valid).await?;
             deck.record_activity(
                 &handed.account,
@@ -297,4 +316,9 @@ fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<ClientSec
         None
     };
     Ok((config, secret))
+}
+
+/// `--min-valid` as a duration; without it, the rule every hand-out uses (60 s).
+fn min_valid_of(seconds: Option<u32>) -> chrono::TimeDelta {
+    seconds.map_or(authdeck_core::REFRESH_WITHIN, |s| chrono::TimeDelta::seconds(i64::from(s)))
 }
