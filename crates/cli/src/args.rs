@@ -85,6 +85,15 @@ pub enum Command {
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<String>,
     },
+    /// A kubectl exec credential plugin: prints an ExecCredential with the account's ID token
+    /// (refreshed when within 60 s of its expiry), or its access token. Never opens a browser.
+    KubeCredential {
+        /// Account id or email.
+        account: String,
+        /// Hand out the access token instead of the ID token.
+        #[arg(long)]
+        access_token: bool,
+    },
     /// A git credential helper: `git config credential.https://HOST.helper
     /// '!authdeck git-credential --account ACCOUNT'`. `get` answers a fresh access token as
     /// the password; `store` and `erase` change nothing. It never prompts or opens a browser.

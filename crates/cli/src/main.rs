@@ -242,6 +242,23 @@ async fn run(command: Command) -> Result<()> {
                 }
             }
         }
+        Command::KubeCredential { account, access_token } => {
+            // Never interactive (KUBERNETES_EXEC_INFO may say so; nothing here prompts).
+            let within = authdeck_core::REFRESH_WITHIN;
+            let (token, expires_at, id) = if access_token {
+                let handed = deck.hand_out(&account, within).await?;
+                (handed.access_token.expose().to_string(), handed.expires_at, handed.account)
+            } else {
+                let (token, expires_at) = deck.hand_out_id_token(&account, within).await?;
+                (token.expose().to_string(), expires_at, deck.account(&account, now)?.id)
+            };
+            deck.record_activity(
+                &id,
+                authdeck_core::ActivityKind::Revealed,
+                Some("Handed to kubectl by `authdeck kube-credential`".into()),
+            );
+            println!("{}", print::exec_credential(&token, expires_at));
+        }
         Command::GitCredential { account, operation } => {
             git_credential::run(&deck, &account, &operation).await?;
         }

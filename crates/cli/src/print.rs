@@ -334,6 +334,21 @@ fn shell_word(value: &str) -> String {
     }
 }
 
+/// A Kubernetes `ExecCredential` (client.authentication.k8s.io/v1) carrying `token`.
+pub fn exec_credential(token: &str, expires_at: Option<DateTime<Utc>>) -> String {
+    let mut status = serde_json::json!({ "token": token });
+    if let Some(at) = expires_at {
+        status["expirationTimestamp"] =
+            serde_json::json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    }
+    serde_json::json!({
+        "apiVersion": "client.authentication.k8s.io/v1",
+        "kind": "ExecCredential",
+        "status": status,
+    })
+    .to_string()
+}
+
 #[cfg(test)]
 mod token_tests {
     use super::shell_word;

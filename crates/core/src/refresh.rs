@@ -19,7 +19,7 @@ use crate::exchange::{self, Exchanged, Grant, exchange};
 use crate::expiry;
 use crate::id_token::{self, Audience, Expect, Identity};
 use crate::provider::quirks_of;
-use crate::secret::AccessToken;
+use crate::secret::{AccessToken, IdToken};
 use crate::token_response::IssuedTokens;
 use crate::token_set::TokenSet;
 
@@ -149,6 +149,53 @@ impl Deck {
             scopes: account.scopes.clone(),
             preset: account.client.preset,
         })
+    }
+
+    /// The account's current ID token and when it expires, refreshed first when no more than
+    /// `min_valid` is left of it (for programs that present ID tokens, such as kubectl's OIDC
+    /// authenticator). A refresh that brings no new ID token leaves the last one.
+    pub async fn hand_out_id_token(
+        &self,
+        id_or_email: &str,
+        min_valid: TimeDelta,
+    ) -> Result<(IdToken, Option<DateTime<Utc>>)> {
+        let mut account = self.accounts.find(id_or_email)?;
+        if let Some((held, _)) = self.unsaved.get(&account.id) {
+            account = held;
+        }
+        if account.needs_reconnect {
+            return Err(Error::NeedsReconnect { provider: account.provider_label });
+        }
+        let expiry = |token: &IdToken| {
+            crate::jwt::decode(token.expose())
+                .and_then(|jwt| jwt.claims.get("exp")?.as_i64())
+                .and_then(|secs| DateTime::from_timestamp(secs, 0))
+        };
+        let no_id_token = || {
+            Error::Invalid(format!(
+                "{} gave this account no ID token. Ask for its access token instead.",
+                account.provider_label
+            ))
+        };
+        let current = self.tokens(&account).await?.id_token.ok_or_else(no_id_token)?;
+        let expires_at = expiry(&current);
+        if !expiry::needs_refresh_within(expires_at, Utc::now(), min_valid) {
+            return Ok((current, expires_at));
+        }
+        if !account.has_refresh_token {
+            // Still good for a moment: hand it out; past its expiry only a new sign-in helps.
+            return match expires_at {
+                Some(at) if at <= Utc::now() => {
+                    Err(Error::NeedsReconnect { provider: account.provider_label })
+                }
+                _ => Ok((current, expires_at)),
+            };
+        }
+        let when = When::Always { seen_generation: account.generation };
+        let account = self.refresh_locked(&account.id, when).await?;
+        let renewed = self.tokens(&account).await?.id_token.unwrap_or(current);
+        let expires_at = expiry(&renewed);
+        Ok((renewed, expires_at))
     }
 
     async fn refresh_locked(&self, id: &str, when: When) -> Result<AccountRecord> {
