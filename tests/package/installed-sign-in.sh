@@ -3,7 +3,6 @@
 # the package's entry handles the links, and sign-ins come back by xdg-open to the installed
 # app (cold start, then the running instance).
 set -euo pipefail
-[ -n "${DEBUG_SH:-}" ] && set -x
 cd "$(dirname "$0")/../.."
 fail() { echo "installed sign-in: $*" >&2; exit 1; }
 work="$(mktemp -d)"

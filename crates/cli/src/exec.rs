@@ -33,11 +33,8 @@ pub async fn run(deck: &Deck, exec: Exec<'_>) -> Result<i32> {
         ));
     };
     let handed = deck.hand_out(exec.account, exec.min_valid).await?;
-    deck.record_activity(
-        &handed.account,
-        authdeck_core::ActivityKind::Revealed,
-        Some(format!("Handed to {} by `authdeck exec`", program_name(program))),
-    );
+    let to = format!("Handed to {} by `authdeck exec`", program_name(program));
+    crate::record_hand_out(deck, &handed.account, to);
     let token = handed.access_token.expose().as_bytes().to_vec();
     let piped = |yes: bool| if yes { Stdio::piped() } else { Stdio::inherit() };
     let mut child = Command::new(program)
@@ -79,9 +76,10 @@ async fn pass_signals_until(
     loop {
         let sig = tokio::select! {
             done = &mut waited => {
-                return done
-                    .map_err(|e| Error::Invalid(format!("The program could not be waited for ({e}).")))?
-                    .map_err(|e| Error::Invalid(format!("The program could not be waited for ({e}).")));
+                let lost = |e: &dyn std::fmt::Display| {
+                    Error::Invalid(format!("The program could not be waited for ({e})."))
+                };
+                return done.map_err(|e| lost(&e))?.map_err(|e| lost(&e));
             }
             _ = int.recv() => Signal::INT,
             _ = term.recv() => Signal::TERM,

@@ -51,11 +51,7 @@ pub async fn run(deck: &Deck, account: &str, operation: &str) -> authdeck_core::
         return Ok(());
     }
     let handed = deck.hand_out(account, REFRESH_WITHIN).await?;
-    deck.record_activity(
-        &handed.account,
-        authdeck_core::ActivityKind::Revealed,
-        Some("Handed to git by `authdeck git-credential`".into()),
-    );
+    crate::record_hand_out(deck, &handed.account, "Handed to git by `authdeck git-credential`");
     print!("{}", answer(&request, &handed));
     Ok(())
 }

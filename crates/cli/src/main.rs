@@ -228,11 +228,7 @@ async fn run(command: Command) -> Result<()> {
         Command::Token { account, min_valid, format } => {
             let min_valid = min_valid_of(min_valid);
             let handed = deck.hand_out(&account, min_valid).await?;
-            deck.record_activity(
-                &handed.account,
-                authdeck_core::ActivityKind::Revealed,
-                Some("Printed by `authdeck token`".into()),
-            );
+            record_hand_out(&deck, &handed.account, "Printed by `authdeck token`");
             match format {
                 TokenFormat::Raw | TokenFormat::Header => {
                     print::say!("{}", print::token(&handed, format));
@@ -245,19 +241,21 @@ async fn run(command: Command) -> Result<()> {
         Command::KubeCredential { account, access_token } => {
             // Never interactive (KUBERNETES_EXEC_INFO may say so; nothing here prompts).
             let within = authdeck_core::REFRESH_WITHIN;
-            let (token, expires_at, id) = if access_token {
+            let (credential, id) = if access_token {
                 let handed = deck.hand_out(&account, within).await?;
-                (handed.access_token.expose().to_string(), handed.expires_at, handed.account)
+                (
+                    print::exec_credential(handed.access_token.expose(), handed.expires_at),
+                    handed.account,
+                )
             } else {
-                let (token, expires_at) = deck.hand_out_id_token(&account, within).await?;
-                (token.expose().to_string(), expires_at, deck.account(&account, now)?.id)
+                let handed = deck.hand_out_id_token(&account, within).await?;
+                (
+                    print::exec_credential(handed.id_token.expose(), handed.expires_at),
+                    handed.account,
+                )
             };
-            deck.record_activity(
-                &id,
-                authdeck_core::ActivityKind::Revealed,
-                Some("Handed to kubectl by `authdeck kube-credential`".into()),
-            );
-            println!("{}", print::exec_credential(&token, expires_at));
+            record_hand_out(&deck, &id, "Handed to kubectl by `authdeck kube-credential`");
+            println!("{credential}");
         }
         Command::GitCredential { account, operation } => {
             git_credential::run(&deck, &account, &operation).await?;
@@ -338,4 +336,9 @@ fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<ClientSec
 /// `--min-valid` as a duration; without it, the rule every hand-out uses (60 s).
 fn min_valid_of(seconds: Option<u32>) -> chrono::TimeDelta {
     seconds.map_or(authdeck_core::REFRESH_WITHIN, |s| chrono::TimeDelta::seconds(i64::from(s)))
+}
+
+/// Notes in the account's activity that its token left AuthDeck, and to what (never the token).
+pub fn record_hand_out(deck: &authdeck_core::Deck, account: &str, to: impl Into<String>) {
+    deck.record_activity(account, authdeck_core::ActivityKind::Revealed, Some(to.into()));
 }

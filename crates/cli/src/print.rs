@@ -95,6 +95,11 @@ pub fn status_words(view: &AccountView, now: DateTime<Utc>) -> String {
     }
 }
 
+/// RFC 3339 in UTC to the second, ending in `Z`, as programs that read AuthDeck expect.
+fn utc(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S").to_string()
 }
@@ -305,9 +310,7 @@ pub fn token(handed: &authdeck_core::HandOut, format: crate::args::TokenFormat) 
         TokenFormat::Json => serde_json::json!({
             "access_token": token,
             "token_type": handed.token_type,
-            "expires_at": handed
-                .expires_at
-                .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            "expires_at": handed.expires_at.map(utc),
             "expires_at_unix": handed.expires_at.map(|at| at.timestamp()),
             "issuer": handed.issuer,
             "account": handed.account,
@@ -338,8 +341,7 @@ fn shell_word(value: &str) -> String {
 pub fn exec_credential(token: &str, expires_at: Option<DateTime<Utc>>) -> String {
     let mut status = serde_json::json!({ "token": token });
     if let Some(at) = expires_at {
-        status["expirationTimestamp"] =
-            serde_json::json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        status["expirationTimestamp"] = serde_json::json!(utc(at));
     }
     serde_json::json!({
         "apiVersion": "client.authentication.k8s.io/v1",

@@ -154,7 +154,7 @@ pub use provider::{
     ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
     ProviderConfig, ProviderInput, Redirect,
 };
-pub use refresh::{BULK_CONCURRENCY, HandOut};
+pub use refresh::{BULK_CONCURRENCY, HandOut, HandedIdToken};
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
     PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,

@@ -58,6 +58,16 @@ pub struct HandOut {
     pub preset: Option<crate::provider::Preset>,
 }
 
+/// An ID token handed to another program (`authdeck kube-credential`).
+#[derive(Debug)]
+pub struct HandedIdToken {
+    pub id_token: IdToken,
+    /// Its `exp`, when it has one.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The account id.
+    pub account: String,
+}
+
 /// The result of refreshing one account in a bulk refresh.
 #[derive(Debug)]
 pub struct BulkResult {
@@ -120,13 +130,7 @@ impl Deck {
     /// than `min_valid` is left (once across processes: callers that waited for another's
     /// refresh use its result). The one path every hand-out (`token`, its formats) takes.
     pub async fn hand_out(&self, id_or_email: &str, min_valid: TimeDelta) -> Result<HandOut> {
-        let mut account = self.accounts.find(id_or_email)?;
-        if let Some((held, _)) = self.unsaved.get(&account.id) {
-            account = held;
-        }
-        if account.needs_reconnect {
-            return Err(Error::NeedsReconnect { provider: account.provider_label });
-        }
+        let mut account = self.handable(id_or_email)?;
         if expiry::needs_refresh_within(account.expires_at, Utc::now(), min_valid) {
             if !account.has_refresh_token {
                 if let Some(error) = expired_without_refresh(&account, Utc::now()) {
@@ -158,14 +162,8 @@ impl Deck {
         &self,
         id_or_email: &str,
         min_valid: TimeDelta,
-    ) -> Result<(IdToken, Option<DateTime<Utc>>)> {
-        let mut account = self.accounts.find(id_or_email)?;
-        if let Some((held, _)) = self.unsaved.get(&account.id) {
-            account = held;
-        }
-        if account.needs_reconnect {
-            return Err(Error::NeedsReconnect { provider: account.provider_label });
-        }
+    ) -> Result<HandedIdToken> {
+        let account = self.handable(id_or_email)?;
         let expiry = |token: &IdToken| {
             crate::jwt::decode(token.expose())
                 .and_then(|jwt| jwt.claims.get("exp")?.as_i64())
@@ -179,8 +177,13 @@ impl Deck {
         };
         let current = self.tokens(&account).await?.id_token.ok_or_else(no_id_token)?;
         let expires_at = expiry(&current);
+        let handed = |id_token, expires_at| HandedIdToken {
+            id_token,
+            expires_at,
+            account: account.id.clone(),
+        };
         if !expiry::needs_refresh_within(expires_at, Utc::now(), min_valid) {
-            return Ok((current, expires_at));
+            return Ok(handed(current, expires_at));
         }
         if !account.has_refresh_token {
             // Still good for a moment: hand it out; past its expiry only a new sign-in helps.
@@ -188,14 +191,27 @@ impl Deck {
                 Some(at) if at <= Utc::now() => {
                     Err(Error::NeedsReconnect { provider: account.provider_label })
                 }
-                _ => Ok((current, expires_at)),
+                _ => Ok(handed(current, expires_at)),
             };
         }
         let when = When::Always { seen_generation: account.generation };
-        let account = self.refresh_locked(&account.id, when).await?;
-        let renewed = self.tokens(&account).await?.id_token.unwrap_or(current);
+        let renewed = self.refresh_locked(&account.id, when).await?;
+        let renewed = self.tokens(&renewed).await?.id_token.unwrap_or(current);
         let expires_at = expiry(&renewed);
-        Ok((renewed, expires_at))
+        Ok(handed(renewed, expires_at))
+    }
+
+    /// The account a hand-out starts from: the newest record this process knows (a renewed
+    /// set the keychain has not taken yet counts), refused when it needs reconnecting.
+    fn handable(&self, id_or_email: &str) -> Result<AccountRecord> {
+        let mut account = self.accounts.find(id_or_email)?;
+        if let Some((held, _)) = self.unsaved.get(&account.id) {
+            account = held;
+        }
+        if account.needs_reconnect {
+            return Err(Error::NeedsReconnect { provider: account.provider_label });
+        }
+        Ok(account)
     }
 
     async fn refresh_locked(&self, id: &str, when: When) -> Result<AccountRecord> {
