@@ -16,7 +16,7 @@ packages=(
   pkg-config build-essential xdg-utils desktop-file-utils gnome-keyring libsecret-1-dev
   dbus-x11 curl ca-certificates
 )
-[ "$tests" = 1 ] && packages+=(xvfb xauth webkit2gtk-driver xclip xdotool imagemagick libxdo-dev hyperfine rpm appstream python3-jeepney dunst)
+[ "$tests" = 1 ] && packages+=(xvfb xauth webkit2gtk-driver xclip xdotool imagemagick libxdo-dev hyperfine rpm appstream python3-jeepney dunst chromium)
 
 missing=()
 for p in "${packages[@]}"; do

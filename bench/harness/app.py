@@ -131,16 +131,26 @@ def _app(ctx: Context, home: Path, extra_env: dict[str, str] | None = None) -> d
 def _floors(ctx: Context) -> dict[str, Callable[[str], list[str]]]:
     """The baseline windows installed here, by name: a command line for a URL."""
     floors: dict[str, Callable[[str], list[str]]] = {}
-    if Path(MINIBROWSER).exists():
-        floors["minibrowser"] = lambda url: [MINIBROWSER, url]
+    # Every baseline is required: a comparison that silently drops its baseline would report
+    # a cited figure as if it were measured. scripts/setup.sh --tests installs both.
+    missing = [name for name, found in (("WebKitGTK's MiniBrowser (libwebkit2gtk-4.1-0)",
+                                         Path(MINIBROWSER).exists()),
+                                        ("chromium", shutil.which("chromium") is not None))
+               if not found]
+    if missing:
+        raise SystemExit(f"bench: the baselines {', '.join(missing)} are not installed; "
+                         "run scripts/setup.sh --tests")
+    floors["minibrowser"] = lambda url: [MINIBROWSER, url]
     chromium = shutil.which("chromium")
-    if chromium:
-        # Chromium refuses to run as root inside its sandbox.
-        root = ["--no-sandbox"] if os.geteuid() == 0 else []
-        floors["chromium"] = lambda url: [chromium, f"--app={url}", *root,
-                                          f"--user-data-dir={ctx.work / 'chromium-profile'}",
-                                          "--no-first-run", "--no-default-browser-check",
-                                          "--disable-component-update", "--password-store=basic"]
+    # Chromium refuses to run as root inside its sandbox; this machine's closed network makes
+    # its background services retry (and cost CPU) unless they are off.
+    root = ["--no-sandbox"] if os.geteuid() == 0 else []
+    floors["chromium"] = lambda url: [chromium, f"--app={url}", *root,
+                                      f"--user-data-dir={ctx.work / 'chromium-profile'}",
+                                      "--no-first-run", "--no-default-browser-check",
+                                      "--disable-component-update", "--password-store=basic",
+                                      "--disable-background-networking", "--disable-sync",
+                                      "--disable-quic"]
     return floors
 
 
