@@ -22,7 +22,7 @@ pub mod watch;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use authdeck_core::Deck;
+use authdeck_core::{Deck, DeckConfig};
 use tauri::{AppHandle, Manager, RunEvent, Runtime, WebviewUrl, WebviewWindowBuilder, Wry};
 use tauri_plugin_deep_link::DeepLinkExt;
 use tauri_plugin_opener::OpenerExt;
@@ -132,7 +132,8 @@ pub fn run() {
             .with_writer(std::io::stderr)
             .init();
     }
-    let deck = match Deck::open() {
+    // A long-lived process: it keeps each account's tokens between refreshes (see DeckConfig).
+    let deck = match DeckConfig::from_env().and_then(|c| Deck::open_with(c.long_lived())) {
         Ok(deck) => deck,
         Err(e) => {
             eprintln!("{e}");

@@ -60,6 +60,11 @@ pub struct AccountRecord {
     /// Bumped on every change of tokens; a waiter compares it to know a refresh happened.
     #[serde(default)]
     pub generation: u64,
+    /// Set to the generation being written while a writer changes the keychain entry, and
+    /// cleared when the metadata describes what it wrote: a reader that finds it set cannot
+    /// trust a token set it kept from before, and reads the keychain (see `token_cache`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writing_generation: Option<u64>,
     pub client: ClientSnapshot,
     pub metadata: ProviderMetadata,
 }
@@ -151,7 +156,15 @@ impl AccountRecord {
         self.last_error = None;
         self.last_error_at = None;
         self.needs_reconnect = false;
-        self.generation += 1;
+        self.generation = self.settled_generation() + 1;
+        self.writing_generation = None;
+    }
+
+    /// The highest generation the keychain entry may hold: the metadata's, or that of a write
+    /// that was marked and never confirmed. A new write takes the next one, so it can never be
+    /// mistaken for either.
+    pub(crate) fn settled_generation(&self) -> u64 {
+        self.generation.max(self.writing_generation.unwrap_or(0))
     }
 
     /// Who vouches for this account: the issuer, or the token endpoint without one.

@@ -75,6 +75,13 @@ impl AccountStore {
         atomic::write_json(&path, account).map_err(|e| Error::storage("save", path, e))
     }
 
+    /// Saves a record only live processes need to see (the keychain write marker, see
+    /// `token_cache`): atomic, not flushed to disk.
+    pub fn save_unflushed(&self, account: &AccountRecord) -> Result<()> {
+        let path = self.path(&account.id)?;
+        atomic::write_json_unflushed(&path, account).map_err(|e| Error::storage("save", path, e))
+    }
+
     pub fn delete(&self, id: &str) -> Result<()> {
         let path = self.path(id)?;
         match fs::remove_file(&path) {

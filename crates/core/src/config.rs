@@ -31,6 +31,10 @@ pub struct DeckConfig {
     /// How long a refresh keeps retrying to save rotated tokens to a keychain that refuses
     /// them, holding the account lock, before it reports the keychain as locked.
     pub save_retry: Duration,
+    /// Whether this process keeps each account's token set between refreshes and reuses it
+    /// while the metadata shows the keychain unchanged (see `token_cache`): on for a
+    /// long-lived process (the desktop app), off for one that reads once (the CLI).
+    pub cache_tokens: bool,
 }
 
 impl Default for DeckConfig {
@@ -40,6 +44,7 @@ impl Default for DeckConfig {
             keychain_timeout: Duration::from_secs(30),
             lock_wait: Duration::from_secs(100),
             save_retry: Duration::from_secs(10),
+            cache_tokens: false,
         }
     }
 }
@@ -49,6 +54,12 @@ impl DeckConfig {
     /// `AUTHDECK_KEYCHAIN_TIMEOUT_SECS`. An empty variable counts as unset.
     pub fn from_env() -> Result<Self> {
         Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// This configuration for a long-lived process (the desktop app): token sets are kept
+    /// between refreshes ([`cache_tokens`](Self::cache_tokens)).
+    pub fn long_lived(self) -> Self {
+        DeckConfig { cache_tokens: true, ..self }
     }
 
     /// [`from_env`](Self::from_env) with the environment given as a function (for tests).

@@ -21,6 +21,7 @@ use crate::lock::{AccountLock, lock_account};
 use crate::pending::PendingStore;
 use crate::provider::{ClientSecretSource, ProviderConfig, ProviderStore};
 use crate::secret::ClientSecret;
+use crate::token_cache::TokenCache;
 use crate::token_set::TokenSet;
 use crate::unsaved::Unsaved;
 
@@ -37,13 +38,19 @@ pub struct Deck {
     pub(crate) activity: ActivityLog,
     pub(crate) config: Arc<DeckConfig>,
     pub(crate) unsaved: Unsaved,
+    pub(crate) token_cache: TokenCache,
 }
 
 impl Deck {
     /// Opens the data directory from the environment with the OS keychain, configured by
     /// [`DeckConfig::from_env`].
     pub fn open() -> Result<Self> {
-        let config = DeckConfig::from_env()?;
+        Self::open_with(DeckConfig::from_env()?)
+    }
+
+    /// [`open`](Self::open) with a given configuration (the desktop app turns on
+    /// [`DeckConfig::cache_tokens`]).
+    pub fn open_with(config: DeckConfig) -> Result<Self> {
         let home = Home::from_env()?;
         let store = Arc::new(OsStore::new(home.vault()));
         Ok(Self::new(home, store, config, Http::with_timeout(config.http_timeout)))
@@ -63,6 +70,7 @@ impl Deck {
             http,
             config: Arc::new(config),
             unsaved: Unsaved::default(),
+            token_cache: TokenCache::new(config.cache_tokens),
             keychain: Keychain::with_timeout(store, config.keychain_timeout),
             keys: KeyCache::default(),
             accounts: AccountStore::new(&home),
@@ -193,14 +201,23 @@ impl Deck {
         lock_account(&self.home, account_id, self.config.lock_wait).await
     }
 
-    /// An account's secrets; missing secrets mean the account must be connected again.
-    /// A renewed set the keychain has not taken yet comes first (see [`unsaved`](crate::unsaved)).
+    /// An account's secrets, as `account` (its metadata, just read) describes them; missing
+    /// secrets mean the account must be connected again. A renewed set the keychain has not
+    /// taken yet comes first (see [`unsaved`](crate::unsaved)), then the set this process kept
+    /// when the metadata shows the keychain unchanged since (see
+    /// [`token_cache`](crate::token_cache)), else the keychain.
     pub(crate) async fn tokens(&self, account: &AccountRecord) -> Result<TokenSet> {
         if let Some((_, tokens)) = self.unsaved.get(&account.id) {
             return Ok(tokens);
         }
+        if let Some(tokens) = self.token_cache.get(account) {
+            return Ok(tokens);
+        }
         let value = self.keychain.get(&TokenSet::key(&account.id)).await?;
-        value.as_ref().and_then(TokenSet::from_keychain).ok_or(Error::SecretsMissing)
+        let tokens =
+            value.as_ref().and_then(TokenSet::from_keychain).ok_or(Error::SecretsMissing)?;
+        self.token_cache.keep(account, &tokens);
+        Ok(tokens)
     }
 
     pub(crate) async fn client_secret(

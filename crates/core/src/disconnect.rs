@@ -79,6 +79,7 @@ impl Deck {
             )),
             (_, None) => None,
         };
+        self.token_cache.forget(&id);
         self.keychain.delete(&TokenSet::key(&id)).await?;
         self.accounts.delete(&id)?;
         self.activity.record(&id, ActivityKind::Disconnected, warning.clone(), Utc::now());

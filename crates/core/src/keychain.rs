@@ -123,14 +123,18 @@ pub struct MemoryStore {
     pub fail_writes: AtomicBool,
     /// Makes every `set` take this long (milliseconds) before it lands, like a slow keychain.
     pub write_delay_ms: std::sync::atomic::AtomicU64,
+    reads: std::sync::atomic::AtomicU64,
+    writes: std::sync::atomic::AtomicU64,
 }
 
 impl SecretStore for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<KeychainValue>, StoreError> {
+        self.reads.fetch_add(1, Ordering::SeqCst);
         Ok(self.entries.lock().expect("memory store lock").get(key).cloned())
     }
 
     fn set(&self, key: &str, value: &KeychainValue) -> Result<(), StoreError> {
+        self.writes.fetch_add(1, Ordering::SeqCst);
         if self.fail_writes.load(Ordering::SeqCst) {
             return Err(StoreError::Failed("injected failure".into()));
         }
@@ -153,6 +157,11 @@ impl SecretStore for MemoryStore {
 }
 
 impl MemoryStore {
+    /// How many reads and writes (attempted) it has served.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.reads.load(Ordering::SeqCst), self.writes.load(Ordering::SeqCst))
+    }
+
     /// Keys currently stored (for tests).
     pub fn keys(&self) -> Vec<String> {
         let mut keys: Vec<_> =

@@ -89,6 +89,7 @@ mod secret;
 mod signin;
 #[cfg(test)]
 mod testing;
+mod token_cache;
 mod token_response;
 mod token_set;
 mod unsaved;

@@ -301,6 +301,7 @@ impl Deck {
             needs_reconnect: false,
             auto_refresh: existing.as_ref().is_none_or(|a| a.auto_refresh),
             generation: existing.as_ref().map_or(0, |a| a.generation),
+            writing_generation: existing.as_ref().and_then(|a| a.writing_generation),
             client: ClientSnapshot {
                 client_id: login.client_id.clone(),
                 client_secret: login.client_secret.clone(),
@@ -310,8 +311,7 @@ impl Deck {
         };
         account.apply_issued(&issued, &tokens, sent_at);
         // Secrets first: metadata never describes tokens that are not stored.
-        self.keychain.set(&TokenSet::key(&id), tokens.to_keychain()).await?;
-        self.accounts.save(&account)?;
+        self.store_tokens(&account, &tokens).await?;
         let detail = if existing.is_some() { "Connected again" } else { "Connected" };
         self.activity.record(&id, ActivityKind::Connected, Some(detail.into()), now);
         Ok(account.view(now))

@@ -212,6 +212,13 @@ impl TestDeck {
         TestDeck { deck, provider, store, _dir: dir }
     }
 
+    /// Another process on the same data directory and keychain, as the CLI opens it (no token
+    /// cache).
+    pub fn other_process(&self) -> Deck {
+        let home = self.deck.home.clone();
+        Deck::new(home, self.store.clone(), DeckConfig::default(), self.deck.http.clone())
+    }
+
     pub fn config() -> ProviderConfig {
         Self::config_for(ISSUER)
     }

@@ -67,9 +67,8 @@ impl Deck {
         let deadline = Instant::now() + self.config.save_retry;
         let key = TokenSet::key(&account.id);
         loop {
-            match self.keychain.set(&key, tokens.to_keychain()).await {
+            match self.store_tokens(account, tokens).await {
                 Ok(()) => {
-                    self.accounts.save(account)?;
                     self.unsaved.remove(&account.id, account.generation);
                     drop(lock);
                     return Ok(());
@@ -87,6 +86,12 @@ impl Deck {
                         drop(lock);
                     });
                     return Err(Error::UnsavedSignIn);
+                }
+                // The files refused (the marker or the record): the rotated set may be the
+                // only copy, so it is held like one the keychain refused.
+                Err(e @ Error::Storage { .. }) => {
+                    self.unsaved.put(account, tokens);
+                    return Err(e);
                 }
                 Err(e) => return Err(e),
             }
@@ -108,16 +113,14 @@ impl Deck {
                 }
                 Err(_) => continue,
             }
-            let key = TokenSet::key(&id);
-            match self.keychain.set(&key, tokens.to_keychain()).await {
-                Ok(()) => {
-                    if let Err(e) = self.accounts.save(&account) {
-                        tracing::warn!(account = id, error = %e, "saving the account record failed");
-                    }
-                    self.unsaved.remove(&id, account.generation);
+            match self.store_tokens(&account, &tokens).await {
+                Ok(()) => self.unsaved.remove(&id, account.generation),
+                // Kept, and written again next time: the write is the same either way.
+                Err(e @ Error::Storage { .. }) => {
+                    tracing::warn!(account = id, error = %e, "saving the account record failed");
                 }
                 // A write that timed out may still land: keep the lock until it has ended.
-                Err(_) => self.keychain.idle(&key).await,
+                Err(_) => self.keychain.idle(&TokenSet::key(&id)).await,
             }
             drop(lock);
         }
