@@ -5,12 +5,13 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use authdeck_core::internals::http::Http;
-use authdeck_core::internals::keychain::OsStore;
+use authdeck_core::internals::keychain::{OsStore, StoreError};
 use authdeck_core::internals::token_set::TokenSet;
-use authdeck_core::{Deck, Home, MemoryStore, SecretStore};
+use authdeck_core::{Deck, DeckConfig, Home, KeychainValue, MemoryStore, SecretStore};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -26,6 +27,8 @@ const CLIENT_ID: &str = "authdeck";
 pub struct Connected {
     pub deck: Deck,
     pub account: String,
+    /// The OS keychain's calls, counted, when the Deck runs on it.
+    pub counted: Option<Arc<CountingStore>>,
     _dir: TempDir,
 }
 
@@ -41,7 +44,64 @@ impl Connected {
         let deck = Deck::with_store(home.clone(), store(&home));
         ensure_provider(&deck, PROVIDER, issuer).await?;
         let account = connect(&deck, PROVIDER, login, browser).await?;
-        Ok(Connected { deck, account, _dir: dir })
+        Ok(Connected { deck, account, counted: None, _dir: dir })
+    }
+
+    /// A Deck on the OS keychain (its calls counted), configured as `config` says: the CLI's
+    /// configuration, or the app's ([`DeckConfig::long_lived`]).
+    pub async fn on_os_keychain(
+        issuer: &str,
+        login: &str,
+        config: DeckConfig,
+        browser: &mut Browser,
+    ) -> Res<Self> {
+        let dir = tempfile::tempdir()?;
+        let home = Home::open(dir.path())?;
+        let counted = Arc::new(CountingStore::new(OsStore::new(home.vault())));
+        let http = Http::with_timeout(config.http_timeout);
+        let deck = Deck::new(home, counted.clone(), config, http);
+        ensure_provider(&deck, PROVIDER, issuer).await?;
+        let account = connect(&deck, PROVIDER, login, browser).await?;
+        Ok(Connected { deck, account, counted: Some(counted), _dir: dir })
+    }
+}
+
+/// A secret store that counts the reads and writes it passes on.
+#[derive(Debug)]
+pub struct CountingStore {
+    inner: OsStore,
+    reads: AtomicU64,
+    writes: AtomicU64,
+}
+
+impl CountingStore {
+    fn new(inner: OsStore) -> Self {
+        CountingStore { inner, reads: AtomicU64::new(0), writes: AtomicU64::new(0) }
+    }
+
+    /// Reads and writes so far.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.reads.load(Ordering::SeqCst), self.writes.load(Ordering::SeqCst))
+    }
+}
+
+impl SecretStore for CountingStore {
+    fn get(&self, key: &str) -> Result<Option<KeychainValue>, StoreError> {
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.get(key)
+    }
+
+    fn set(&self, key: &str, value: &KeychainValue) -> Result<(), StoreError> {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        self.inner.set(key, value)
+    }
+
+    fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.inner.delete(key)
+    }
+
+    fn status(&self) -> Result<(), StoreError> {
+        self.inner.status()
     }
 }
 
@@ -214,6 +274,14 @@ pub enum Method {
 }
 
 impl Method {
+    /// The keychain calls so far (reads, writes), for a Deck on the counted OS keychain.
+    pub fn keychain_counts(&self) -> Option<(u64, u64)> {
+        match self {
+            Method::Deck(c) => c.counted.as_ref().map(|store| store.counts()),
+            _ => None,
+        }
+    }
+
     /// `count` refreshes, each timed, in nanoseconds.
     pub async fn batch(&mut self, count: usize) -> Res<Vec<u64>> {
         match self {

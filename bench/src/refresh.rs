@@ -8,7 +8,9 @@ use serde_json::json;
 use crate::Res;
 use crate::browser::Browser;
 use crate::costs;
-use crate::methods::{Connected, CoreHttp, Grant, Method, OauthLib, Raw, memory_store, os_store};
+use authdeck_core::DeckConfig;
+
+use crate::methods::{Connected, CoreHttp, Grant, Method, OauthLib, Raw, memory_store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,17 +37,20 @@ pub struct Args {
     out: PathBuf,
 }
 
-/// A method with the name the report uses and its samples.
+/// A method with the name the report uses, its samples and the keychain calls (reads,
+/// writes) its measured refreshes made, when they are counted.
 struct Measured {
     key: &'static str,
     label: &'static str,
     method: Method,
     samples: Vec<u64>,
+    keychain: Option<(u64, u64)>,
 }
 
 async fn methods(args: &Args, browser: &mut Browser) -> Res<Vec<Measured>> {
     let issuer = args.issuer.as_str();
-    let measured = |key, label, method| Measured { key, label, method, samples: Vec::new() };
+    let measured =
+        |key, label, method| Measured { key, label, method, samples: Vec::new(), keychain: None };
     let mut list = vec![
         measured("raw", "raw HTTP round trip (reqwest, kept alive)", {
             Method::Raw(Raw::new(&Grant::new(issuer, "bench-raw", browser).await?)?)
@@ -55,8 +60,17 @@ async fn methods(args: &Args, browser: &mut Browser) -> Res<Vec<Measured>> {
                 &Grant::new(issuer, "bench-core-http", browser).await?,
             )?))
         }),
-        measured("deck_os", "AuthDeck Deck::refresh, OS keychain", {
-            Method::Deck(Box::new(Connected::new(issuer, "bench-os", os_store, browser).await?))
+        measured("deck_os", "AuthDeck Deck::refresh, OS keychain, as the CLI runs it", {
+            let config = DeckConfig::default();
+            Method::Deck(Box::new(
+                Connected::on_os_keychain(issuer, "bench-os", config, browser).await?,
+            ))
+        }),
+        measured("deck_app", "AuthDeck Deck::refresh, OS keychain, warm, as the app runs it", {
+            let config = DeckConfig::default().long_lived();
+            Method::Deck(Box::new(
+                Connected::on_os_keychain(issuer, "bench-app", config, browser).await?,
+            ))
         }),
         measured("deck_memory", "AuthDeck Deck::refresh, in-memory store", {
             Method::Deck(Box::new(
@@ -92,8 +106,13 @@ pub async fn run(args: Args) -> Res<()> {
     for round in 0..args.rounds {
         for k in 0..count {
             let m = &mut list[(round + k) % count];
+            let before = m.method.keychain_counts();
             let samples = m.method.batch(args.per_round).await?;
             m.samples.extend(samples);
+            if let (Some((r0, w0)), Some((r1, w1))) = (before, m.method.keychain_counts()) {
+                let (reads, writes) = m.keychain.unwrap_or_default();
+                m.keychain = Some((reads + r1 - r0, writes + w1 - w0));
+            }
         }
     }
     let costs = match deck_os(&list) {
@@ -102,7 +121,11 @@ pub async fn run(args: Args) -> Res<()> {
     };
     let methods: Vec<_> = list
         .iter()
-        .map(|m| json!({ "key": m.key, "label": m.label, "samples_ns": m.samples }))
+        .map(|m| {
+            let keychain =
+                m.keychain.map(|(reads, writes)| json!({"reads": reads, "writes": writes}));
+            json!({ "key": m.key, "label": m.label, "samples_ns": m.samples, "keychain": keychain })
+        })
         .collect();
     let report = json!({
         "warmup": args.warmup,

@@ -75,6 +75,19 @@ impl AccountStore {
         atomic::write_json(&path, account).map_err(|e| Error::storage("save", path, e))
     }
 
+    /// Writes and flushes `account` beside its file without putting it in place yet (see
+    /// [`atomic::Prepared`]).
+    pub fn prepare_save(&self, account: &AccountRecord) -> Result<atomic::Prepared> {
+        let path = self.path(&account.id)?;
+        atomic::prepare_json(&path, account).map_err(|e| Error::storage("save", path, e))
+    }
+
+    /// Puts a prepared record in place.
+    pub fn commit(&self, prepared: atomic::Prepared, id: &str) -> Result<()> {
+        let path = self.path(id)?;
+        prepared.commit().map_err(|e| Error::storage("save", path, e))
+    }
+
     /// Saves a record only live processes need to see (the keychain write marker, see
     /// `token_cache`): atomic, not flushed to disk.
     pub fn save_unflushed(&self, account: &AccountRecord) -> Result<()> {

@@ -12,7 +12,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
@@ -33,22 +33,57 @@ pub fn write_unflushed(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn write_with(path: &Path, bytes: &[u8], flush: bool) -> io::Result<()> {
+    prepare_with(path, bytes, flush)?.commit()
+}
+
+/// A replacement written and flushed beside its target but not yet in place: [`commit`]
+/// renames it over the target (cheap), dropping it removes it. This lets the slow part of a
+/// write (the flush) run while something that must happen before the file changes is still
+/// under way (see `token_cache`: the keychain write).
+///
+/// [`commit`]: Prepared::commit
+#[derive(Debug)]
+pub struct Prepared {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Prepared {
+    /// Puts the replacement in place.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.committed = true;
+        fs::rename(&self.tmp, &self.path).inspect_err(|_| {
+            let _ = fs::remove_file(&self.tmp);
+        })
+    }
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes and flushes `bytes` as the replacement of `path`, without putting it in place.
+pub fn prepare(path: &Path, bytes: &[u8]) -> io::Result<Prepared> {
+    prepare_with(path, bytes, true)
+}
+
+fn prepare_with(path: &Path, bytes: &[u8], flush: bool) -> io::Result<Prepared> {
     let dir = path.parent().ok_or_else(|| io::Error::other("path has no parent directory"))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = crate::private::options().write(true).create_new(true).open(&tmp)?;
-        file.write_all(bytes)?;
-        if flush {
-            file.sync_all()?;
-        }
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let prepared = Prepared { tmp, path: path.to_path_buf(), committed: false };
+    let mut file = crate::private::options().write(true).create_new(true).open(&prepared.tmp)?;
+    file.write_all(bytes)?;
+    if flush {
+        file.sync_all()?;
     }
-    result
+    Ok(prepared)
 }
 
 /// Serializes `value` as pretty JSON and writes it atomically.
@@ -59,6 +94,11 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
 /// [`write_json`] without the flush (see [`write_unflushed`]).
 pub fn write_json_unflushed<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
     write_unflushed(path, &json_bytes(value)?)
+}
+
+/// [`prepare`] of `value` as pretty JSON.
+pub fn prepare_json<T: Serialize>(path: &Path, value: &T) -> io::Result<Prepared> {
+    prepare(path, &json_bytes(value)?)
 }
 
 fn json_bytes<T: Serialize>(value: &T) -> io::Result<Vec<u8>> {
@@ -98,6 +138,21 @@ mod tests {
         let names: Vec<_> =
             fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec!["a.json"]);
+    }
+
+    #[test]
+    fn a_prepared_write_changes_nothing_until_committed_and_leaves_nothing_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.json");
+        write_json(&path, &serde_json::json!({"n": 1})).unwrap();
+        let read = || read_json::<serde_json::Value>(&path).unwrap().unwrap()["n"].clone();
+        drop(prepare_json(&path, &serde_json::json!({"n": 2})).unwrap());
+        assert_eq!(read(), 1);
+        let prepared = prepare_json(&path, &serde_json::json!({"n": 3})).unwrap();
+        assert_eq!(read(), 1);
+        prepared.commit().unwrap();
+        assert_eq!(read(), 3);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]

@@ -129,6 +129,8 @@ pub mod internals {
         keychain,
         /// Per-account locks.
         lock,
+        /// The token cache of long-lived processes and its crash points.
+        token_cache,
         /// Token-endpoint answers.
         token_response,
         /// The secrets of one account as stored in the keychain.

@@ -32,7 +32,7 @@ use chrono::{DateTime, Utc};
 
 use crate::account::AccountRecord;
 use crate::deck::Deck;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::token_set::TokenSet;
 
 /// What identifies the keychain state a cached set was taken from.
@@ -132,9 +132,17 @@ impl Deck {
             self.accounts.save_unflushed(&on_disk)?;
         }
         crash_point("marked");
-        self.keychain.set(&TokenSet::key(&account.id), tokens.to_keychain()).await?;
+        // The new record is written and flushed while the keychain write runs, and put in
+        // place only once the keychain has the tokens it describes.
+        let (accounts, record) = (self.accounts.clone(), account.clone());
+        let prepare = tokio::task::spawn_blocking(move || accounts.prepare_save(&record));
+        let key = TokenSet::key(&account.id);
+        let (written, prepared) =
+            tokio::join!(self.keychain.set(&key, tokens.to_keychain()), prepare);
+        written?;
         crash_point("written");
-        self.accounts.save(account)?;
+        let prepared = prepared.map_err(|_| Error::Invalid("saving the account stopped".into()))?;
+        self.accounts.commit(prepared?, &account.id)?;
         self.token_cache.keep(account, tokens);
         Ok(())
     }
@@ -144,6 +152,7 @@ impl Deck {
 /// (`marked`: after the marker, before the keychain write; `written`: after the keychain
 /// write, before the metadata), so tests can prove a crashed writer is never mistaken for no
 /// change. Read only in builds with the `internals` feature (tests, benchmarks).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub const CRASH_AT_ENV: &str = "AUTHDECK_TEST_CRASH_AT";
 
 #[cfg(feature = "internals")]
