@@ -3,9 +3,7 @@
 //! fixture's packages, so they are ignored by a bare `cargo test`; `scripts/test.sh` runs them
 //! with `--include-ignored`.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -19,42 +17,8 @@ use authdeck_core::{
 use chrono::Utc;
 use serde_json::Value;
 
-struct Provider {
-    child: Child,
-    issuer: String,
-    control: Option<String>,
-}
-
-impl Drop for Provider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn provider(args: &[&str]) -> Provider {
-    let mut child = Command::new("node")
-        .arg(repo().join("tests/provider/server.mjs"))
-        .args(["--port", "0"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("node runs (install the fixture with `npm ci --prefix tests/provider`)");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let info: Value = serde_json::from_str(&line).expect("the provider prints its JSON line");
-    Provider {
-        child,
-        issuer: info["issuer"].as_str().unwrap().to_string(),
-        control: info["control"].as_str().map(String::from),
-    }
-}
+mod support;
+use support::{Provider, browser, provider};
 
 fn control(provider: &Provider, method: &str, path: &str) -> Value {
     let url = format!("{}{path}", provider.control.as_ref().unwrap());
@@ -71,16 +35,6 @@ struct Setup {
     deck: Deck,
     store: Arc<MemoryStore>,
     account: String,
-}
-
-fn browser(url: &str, login: &str) -> String {
-    let out = Command::new("node")
-        .arg(repo().join("tests/provider/browser.mjs"))
-        .args([url, "--login", login])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 async fn connect(issuer: &str) -> Setup {
@@ -157,6 +111,9 @@ async fn a_failed_keychain_write_keeps_the_renewed_set_in_memory_and_the_files_a
     assert!(matches!(error, Error::UnsavedSignIn), "{error:?}");
     assert_eq!(error.to_string(), "Unlock your keychain to save the renewed sign-in.");
     let after = setup.deck.account_record(&setup.account).unwrap();
+    // Only the marker of the write that did not land (readers must read the keychain).
+    assert_eq!(after.writing_generation, Some(before.generation + 1));
+    let after = authdeck_core::AccountRecord { writing_generation: None, ..after };
     assert_eq!(after, before, "metadata on disk untouched");
     assert_eq!(setup.store.get(&TokenSet::key(&setup.account)).unwrap(), stored_before);
     // The rotated set lives on in this process and is written once the keychain takes it.
