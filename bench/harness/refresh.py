@@ -36,9 +36,18 @@ def run_section(ctx: Context, issuer: str) -> dict:
 
 def _summary(entry: dict) -> dict:
     samples_ms = [ns / 1e6 for ns in entry["samples_ns"]]
-    return {"key": entry["key"], "label": entry["label"], "stats": stats(samples_ms)}
+    summary = {"key": entry["key"], "label": entry["label"], "stats": stats(samples_ms)}
+    if entry.get("keychain"):
+        # Keychain calls per measured refresh, counted by the store the Deck runs on.
+        n = len(entry["samples_ns"])
+        summary["keychain"] = {k: v / n for k, v in entry["keychain"].items()}
+    return summary
 
 
 def method(section: dict, key: str) -> dict | None:
     return next((m for m in section["methods"] if m["key"] == key), None)
+
+
+def cost(section: dict, key: str) -> dict | None:
+    return next((c for c in section["costs"] if c["key"] == key), None)
 

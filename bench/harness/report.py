@@ -11,6 +11,8 @@ from .common import Context
 from .svg import Series, bar_chart, line_chart
 
 REFRESH_TARGET = 1.2  # × the raw round trip
+# Issue 15: a warm refresh in the app <= raw round trip + one keychain write + this (mean, p50).
+WARM_MARGIN_MS = 0.5
 LISTING_TARGET_MS = 50.0
 PAINT_TARGET_MS = 500.0
 # Issue 15's targets: first paint against the WebKitGTK floor (empty, largest list), memory
@@ -82,12 +84,39 @@ def refresh_rows(r: dict) -> list[Row]:
             rows.append((f"Refresh through the core, {what}, vs requests-oauthlib",
                          "faster (mean)", f"{ms(m['stats']['mean'])} vs "
                          f"{ms(lib['stats']['mean'])}", m["stats"]["mean"] < lib["stats"]["mean"]))
-    return rows
+    return rows + warm_rows(r)
+
+
+def warm_rows(r: dict) -> list[Row]:
+    """Issue 15's target: the app's warm refresh costs the round trip, one keychain write (as
+    measured alone in the same run) and at most WARM_MARGIN_MS more, and reads no keychain;
+    the CLI's path (one read per process) beside it."""
+    raw, app = refresh_section.method(r, "raw"), refresh_section.method(r, "deck_app")
+    cli, write = refresh_section.method(r, "deck_os"), refresh_section.cost(r, "keychain_write")
+    if not (raw and app and write):
+        return []
+    limit = {k: raw["stats"][k] + write["stats"][k] + WARM_MARGIN_MS for k in ("mean", "p50")}
+    reads = app.get("keychain", {}).get("reads")
+    measured = (f"{ms(app['stats']['mean'])} mean vs {ms(limit['mean'])} (raw "
+                f"{ms(raw['stats']['mean'])} + write {ms(write['stats']['mean'])} + "
+                f"{WARM_MARGIN_MS} ms); p50 {ms(app['stats']['p50'])} vs {ms(limit['p50'])}; "
+                f"{'?' if reads is None else f'{reads:g}'} keychain reads per refresh")
+    if cli:
+        cli_reads = cli.get("keychain", {}).get("reads")
+        measured += (f"; the CLI's path {ms(cli['stats']['mean'])} mean, "
+                     f"{ms(cli['stats']['p50'])} p50, "
+                     f"{'?' if cli_reads is None else f'{cli_reads:g}'} reads")
+    ok = (all(app["stats"][k] <= limit[k] for k in ("mean", "p50")) and reads == 0)
+    return [("Warm refresh in the app (OS keychain), vs raw round trip + one keychain write",
+             f"≤ + {WARM_MARGIN_MS} ms (mean and p50), 0 keychain reads", measured, ok)]
 
 
 def refresh_doc(r: dict) -> list[str]:
+    def calls(m: dict) -> str:
+        k = m.get("keychain")
+        return f"{k['reads']:.2f} / {k['writes']:.2f}" if k else "—"
     rows = [[m["label"], ms(m["stats"]["mean"]), ms(m["stats"]["p50"]), ms(m["stats"]["p95"]),
-             times(m["ratio_mean"]), times(m["ratio_p50"])] for m in r["methods"]]
+             times(m["ratio_mean"]), times(m["ratio_p50"]), calls(m)] for m in r["methods"]]
     costs = [[c["label"], ms(c["stats"]["mean"]), ms(c["stats"]["p50"]), ms(c["stats"]["p95"])]
              for c in r["costs"]]
     return (["## 1. Refresh overhead", "",
@@ -97,8 +126,14 @@ def refresh_doc(r: dict) -> list[str]:
              "rotating each round so that machine noise hits all alike. A sample is one "
              "refresh: from sending the request to holding the rotated refresh token (and, for "
              "AuthDeck, having stored it). The raw round trip is one POST on a kept-alive "
-             "reqwest client plus parsing the JSON answer: the limit.", ""]
-            + table(["Method", "mean", "p50", "p95", "× raw (mean)", "× raw (p50)"], rows)
+             "reqwest client plus parsing the JSON answer: the limit. The Deck on the OS "
+             "keychain runs twice: as the CLI configures it (every refresh reads the refresh "
+             "token from the keychain) and as the app does (`DeckConfig::long_lived`: the token "
+             "set it last wrote is reused while the account's metadata shows nobody changed the "
+             "keychain since, so a warm refresh only writes); its keychain calls are counted by "
+             "the store it runs on.", ""]
+            + table(["Method", "mean", "p50", "p95", "× raw (mean)", "× raw (p50)",
+                     "keychain reads / writes per refresh"], rows)
             + ["![Time per refresh](bench-refresh.svg)", "", "### Where the time goes", "",
                "Each part of `Deck::refresh` besides the HTTP exchange, timed alone through the "
                "core's own public functions on the same account and disk:", ""]
@@ -221,13 +256,27 @@ def bulk_rows(b: dict) -> list[Row]:
                      "(reported)", f"{ms(per[n])} → {ms(per[top])}; keychain write "
                      f"{ms(sizes[n]['keychain_write']['mean'])} → "
                      f"{ms(sizes[top]['keychain_write']['mean'])}", None))
+    # Issue 15: the per-account cost at every size against the keychain's own cost (its
+    # write, and the read the CLI cannot skip), with the speed-up over one at a time.
+    per_size = "; ".join(
+        f"{k}: {ms(v['default']['mean'] / int(k))} ({times(v['speedup'])} over one at a time; "
+        f"write {ms(v['keychain_write']['mean'])}, read + write {ms(floor(v))})"
+        for k, v in by_size(sizes))
+    rows.append(("`refresh --all` per account, default concurrency, against the keychain's "
+                 "own cost", "(reported)", per_size, None))
     return rows
+
+
+def floor(s: dict) -> float:
+    """What the keychain alone costs per refreshed account: one read and one write."""
+    return s["keychain_read"]["mean"] + s["keychain_write"]["mean"]
 
 
 def bulk_doc(b: dict) -> list[str]:
     rows = [[n, ms(s["default"]["mean"]), ms(s["sequential"]["mean"]), times(s["speedup"]),
              ms(s["default"]["mean"] / int(n)), ms(s["sequential"]["mean"] / int(n)),
-             ms(s["keychain_read"]["mean"]), ms(s["keychain_write"]["mean"])]
+             ms(s["keychain_read"]["mean"]), ms(s["keychain_write"]["mean"]), ms(floor(s)),
+             times(s["default"]["mean"] / int(n) / floor(s))]
             for n, s in by_size(b["sizes"])]
     return (["## 3. Bulk refresh", "",
              "`authdeck refresh --all` over real accounts (each its own grant and keychain "
@@ -235,10 +284,14 @@ def bulk_doc(b: dict) -> list[str]:
              "processes, alternating which goes first. The provider (one Node process), "
              "gnome-keyring (one process) and AuthDeck share the 2 cores, which bounds what "
              "concurrency can gain. After each size, one entry's keychain read and write are "
-             "timed alone: they depend on how many entries the keychain holds.", ""]
+             "timed alone: they depend on how many entries the keychain holds. Their sum is the "
+             "floor of a bulk refresh from a process that keeps no tokens (the CLI): every "
+             "account's refresh token is read once and its rotated set written once, and "
+             "gnome-keyring serves one call at a time, so no concurrency on AuthDeck's side "
+             "gets below it.", ""]
             + table(["Accounts", "default (8 at once)", "one at a time", "speed-up",
                      "per account, default", "per account, one at a time", "keychain read",
-                     "keychain write"], rows)
+                     "keychain write", "floor: read + write", "default × floor"], rows)
             + ["![Bulk refresh by number of accounts](bench-bulk.svg)", ""])
 
 
