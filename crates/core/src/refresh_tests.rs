@@ -336,3 +336,27 @@ async fn refresh_all_skips_accounts_that_cannot_refresh_and_survives_odd_concurr
     // Reconnect needed: skipped.
     assert!(t.deck.refresh_all(8).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_due_account_whose_keychain_entry_is_gone_is_tried_once_then_not_due() {
+    // A wiped keychain (or the benchmark's copied accounts) must not cost a core: the first
+    // automatic refresh finds the secrets missing, marks "reconnect needed", and the account
+    // leaves the timer's schedule.
+    let t = TestDeck::new(true).await;
+    let id = t.signed_in().await.id;
+    let mut record = t.deck.account_record(&id).unwrap();
+    record.issued_at = Utc::now() - Duration::minutes(59);
+    record.expires_at = Some(Utc::now() + Duration::seconds(5));
+    t.deck.accounts.save(&record).unwrap();
+    assert!(t.deck.account(&id, Utc::now()).unwrap().auto_refresh_at.unwrap() <= Utc::now());
+    t.deck.keychain.delete(&TokenSet::key(&id)).await.unwrap();
+
+    let error = t.deck.refresh_if_due(&id).await.unwrap_err();
+    assert!(matches!(error, Error::SecretsMissing), "{error:?}");
+    let view = t.deck.account(&id, Utc::now()).unwrap();
+    assert_eq!((view.auto_refresh_at, view.status), (None, crate::Status::NeedsReconnect));
+    let (reads, _) = t.store.counts();
+    assert!(t.deck.refresh_if_due(&id).await.unwrap().is_none(), "not due any more");
+    assert_eq!(t.store.counts().0, reads, "and the keychain is not asked again");
+    assert_eq!(t.provider.requests_to("/token").len(), 1, "only the sign-in");
+}
