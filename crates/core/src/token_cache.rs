@@ -141,7 +141,9 @@ impl Deck {
             tokio::join!(self.keychain.set(&key, tokens.to_keychain()), prepare);
         written?;
         crash_point("written");
-        let prepared = prepared.map_err(|_| Error::Invalid("saving the account stopped".into()))?;
+        let prepared = prepared.map_err(|_| {
+            Error::Invalid("AuthDeck could not save the account. Try again.".into())
+        })?;
         self.accounts.commit(prepared?, &account.id)?;
         self.token_cache.keep(account, tokens);
         Ok(())
