@@ -84,6 +84,7 @@ mod pending;
 mod private;
 mod provider;
 mod refresh;
+mod remote_check;
 mod revoke;
 mod secret;
 mod signin;
@@ -136,7 +137,7 @@ pub mod internals {
 }
 
 pub use account::{AccountRecord, AccountView};
-pub use activity::{ActivityEntry, ActivityKind};
+pub use activity::{ActivityEntry, ActivityKind, HandOutKind};
 pub use atomic::write_json as write_json_atomically;
 pub use config::DeckConfig;
 pub use deck::Deck;
@@ -155,6 +156,7 @@ pub use provider::{
     ProviderConfig, ProviderInput, Redirect,
 };
 pub use refresh::{BULK_CONCURRENCY, HandOut, HandedIdToken};
+pub use remote_check::{RemoteCheck, RemoteMethod};
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
     PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,
