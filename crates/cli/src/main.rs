@@ -274,10 +274,7 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::Inspect { account, json: as_json, remote } => {
             // Asked first, so the status shown already knows the provider's answer.
-            let check = match remote {
-                true => Some(deck.check_with_provider(&account).await?),
-                false => None,
-            };
+            let check = if remote { Some(deck.check_with_provider(&account).await?) } else { None };
             let inspection = deck.inspect(&account).await?;
             if as_json {
                 let mut value = serde_json::to_value(&inspection).expect("inspections serialize");

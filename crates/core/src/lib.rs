@@ -42,7 +42,8 @@
 //! - Sign-in: `login` (PKCE, state, nonce), `callback` (checking answers), `pending`
 //!   (sign-ins shared between processes), `loopback`, `id_token`, `discovery`.
 //! - Tokens: `refresh` (single-flight, rotation), `expiry` (pure status rules),
-//!   `disconnect` (RFC 7009 revocation), `inspect`.
+//!   `disconnect` (RFC 7009 revocation), `inspect`, `remote_check` (asking the provider
+//!   whether it still accepts a token), `activity` (history, hand-outs and who took them).
 //! - Listings shared by the CLI and the window: [`AccountView`], `views` (providers, presets).
 //! - Errors: [`Error`], each one plain sentence; [`ErrorKind`] for the UI to branch on.
 //!
