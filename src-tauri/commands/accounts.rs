@@ -1,6 +1,6 @@
 //! Listing, refreshing and removing accounts.
 
-use authdeck_core::{AccountRef, AccountView, DisconnectReport};
+use authdeck_core::{AccountRef, AccountView, DisconnectReport, RemoteCheck};
 use tauri::State;
 
 use crate::error::IpcResult;
@@ -19,6 +19,16 @@ pub async fn list_accounts(shell: State<'_, Shell>) -> IpcResult<Vec<AccountView
 #[specta::specta]
 pub async fn account_details(shell: State<'_, Shell>, id: AccountRef) -> IpcResult<AccountDetails> {
     shell.details(&id).await
+}
+
+/// "Check with provider" in Details: whether the provider still accepts the access token.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_with_provider(
+    shell: State<'_, Shell>,
+    id: AccountRef,
+) -> IpcResult<RemoteCheck> {
+    shell.check_with_provider(&id).await
 }
 
 #[tauri::command]

@@ -8,6 +8,7 @@ macro_rules! with_commands {
         $then![
             list_accounts,
             account_details,
+            check_with_provider,
             refresh_account,
             set_auto_refresh,
             disconnect_account,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use authdeck_core::{AccountView, DisconnectReport, Error};
+use authdeck_core::{AccountView, DisconnectReport, Error, RemoteCheck};
 use chrono::Utc;
 use tauri::async_runtime;
 
@@ -25,6 +25,14 @@ impl Shell {
         let inspection = self.deck.inspect(id).await?;
         let activity = self.deck.activity(&inspection.account.id, 100)?;
         Ok(AccountDetails { inspection, activity })
+    }
+
+    /// Asks the provider whether it still accepts the account's token; the core remembers a
+    /// refusal (the row then shows Reconnect), so the list is told to reload.
+    pub async fn check_with_provider(&self, id: &str) -> IpcResult<RemoteCheck> {
+        let check = self.deck.check_with_provider(id).await?;
+        self.accounts_changed();
+        Ok(check)
     }
 
     /// Refreshes one account; `automatic` for the timer (which only refreshes when due).

@@ -4,13 +4,16 @@
 
 use std::time::{Duration, Instant};
 
-use authdeck_core::{AccessToken, ActivityKind};
+use authdeck_core::{AccessToken, HandOutKind};
 use chrono::Utc;
 use tauri::async_runtime;
 
 use super::{CopyReceipt, RevealGrant, Shell};
 use crate::error::{IpcError, IpcResult};
 use crate::events::{AppEvent, ClipboardCleared};
+
+/// The program the activity history names for copies and reveals in the window.
+const WINDOW: &str = "AuthDeck";
 
 /// How long a copied token stays on the clipboard.
 pub const CLIPBOARD_SECONDS: u64 = 30;
@@ -25,7 +28,7 @@ impl Shell {
             IpcError::other(format!("AuthDeck could not use the clipboard ({why})."))
         })?;
         *self.copied.lock().expect("copied") = Some(token.clone());
-        self.deck.record_activity(&account_id, ActivityKind::Copied, None);
+        self.deck.record_hand_out(&account_id, HandOutKind::Copy, WINDOW);
         let shell = self.clone();
         async_runtime::spawn(async move {
             tokio::time::sleep(Duration::from_secs(CLIPBOARD_SECONDS)).await;
@@ -71,11 +74,7 @@ impl Shell {
         let account_id = self.deck.account(id, Utc::now())?.id;
         self.gestures.consume(&account_id, nonce, Instant::now())?;
         let token = self.deck.access_token(&account_id).await?;
-        self.deck.record_activity(
-            &account_id,
-            ActivityKind::Revealed,
-            Some("Shown in the window".into()),
-        );
+        self.deck.record_hand_out(&account_id, HandOutKind::Reveal, WINDOW);
         self.accounts_changed();
         Ok(token.expose().to_string())
     }

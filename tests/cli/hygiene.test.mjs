@@ -1,5 +1,5 @@
 // Secret hygiene: with debug logging on, run every kind of command (three sign-in routes, a
-// confidential client, refreshes, failures, inspect, lists, logout), then look for every
+// confidential client, refreshes, failures, inspect (also --remote), activity, lists, logout), then look for every
 // secret the provider handed out (as seen by the fault proxy) in every file of the data
 // directory and in every output. Only `token`'s stdout may hold one.
 
@@ -84,10 +84,17 @@ async function scenario() {
     await must(['refresh', who]);
     await must(['inspect', who]);
     await must(['inspect', who, '--json']);
+    // Asking the provider (introspection, with the confidential client's secret for bob).
+    await must(['inspect', who, '--remote']);
+    await must(['inspect', who, '--remote', '--json']);
     const t = await must(['token', who], { kind: 'token' });
     collector.add(t.stdout.trim(), 'token output');
   }
   await must(['refresh', '--all']);
+  for (const who of ['alice@example.test', 'bob@example.test']) {
+    await must(['activity', who]);
+    await must(['activity', who, '--json']);
+  }
   await must(['accounts']);
   await must(['accounts', '--json']);
   await must(['provider', 'list']);

@@ -282,6 +282,40 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
     await reveal.waitForExist({ reverse: true });
   });
 
+  await t.test('Check with provider in Details; a token revoked at the provider shows Reconnect', async () => {
+    await clearToasts();
+    await (await button(await rowOf('bob@example.test'), 'Details')).click();
+    await (await named(browser, 'Check with provider')).click();
+    const summary = await browser.$('[data-testid="remote-check-summary"]');
+    await summary.waitForDisplayed({ timeout: 15000 });
+    assert.match(await summary.getText(), /^Short-lived demo still accepts this account's token\.$/);
+    assert.match(await (await browser.$('[data-testid="remote-check"]')).getText(), /Token introspection/);
+
+    const token = (await cli(['token', 'bob@example.test', '--min-valid', '0'])).trim();
+    const revoked = await fetch(`${providers.short.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, token_type_hint: 'access_token', client_id: 'authdeck' }),
+    });
+    assert.equal(revoked.status, 200);
+    await (await named(browser, 'Check with provider')).click();
+    await until('the provider to say no', async () => /no longer accepts this account's token/.test(await (await browser.$('[data-testid="remote-check-summary"]')).getText()));
+    assert.match(await (await browser.$('[data-testid="remote-check-summary"]')).getText(), /revoked or has expired at Short-lived demo\. Reconnect the account/);
+    assert.ok(!(await browser.getPageSource()).includes(token), 'never the token');
+    await (await browser.$('[data-testid="remote-check"]')).scrollIntoView({ block: 'center' });
+    await shot('check-with-provider');
+    await browser.keys('Escape');
+    const bob = await rowOf('bob@example.test');
+    await until('the row to say it', async () => (await (await bob.$('[data-testid="status"]')).getAttribute('data-status')) === 'needs_reconnect');
+    assert.equal(await (await bob.$('[data-testid="countdown"]')).getText(), 'The provider no longer accepts this token');
+    assert.ok(await (await button(bob, 'Reconnect')).isDisplayed());
+    assert.equal((await accountByEmail('bob@example.test')).status, 'needs_reconnect');
+    // The window's own hand-outs (Copy token, Reveal) are in the history as AuthDeck's.
+    const history = JSON.parse(await cli(['activity', 'alice@example.test', '--json']));
+    const handOuts = history.filter((e) => e.kind === 'handed_out').map((e) => `${e.hand_out}:${e.program}`);
+    assert.ok(handOuts.includes('copy:AuthDeck') && handOuts.includes('reveal:AuthDeck'), handOuts.join(', '));
+  });
+
   await t.test('a provider failure gives one plain sentence and loses nothing', async () => {
     await providers.main.proxy.fault({ mode: 'status', status: 502, body: 'html', times: 1 });
     const before = await accountByEmail('alice@example.test');

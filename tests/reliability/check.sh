@@ -8,7 +8,7 @@ rows="${AUTHDECK_RELIABILITY_OUT:-}"
 if [ -z "$rows" ] || [ ! -s "$rows" ]; then
   rows="$(mktemp)"
   AUTHDECK_RELIABILITY_OUT="$rows" tests/session.sh tests/cli/run.sh \
-    tests/cli/faults.test.mjs tests/cli/callbacks.test.mjs >/dev/null
+    tests/cli/faults.test.mjs tests/cli/callbacks.test.mjs tests/cli/remote-check.test.mjs >/dev/null
 fi
 if [ "${1:-}" = "--write" ]; then
   node tests/reliability/generate.mjs "$rows" > docs/reliability.md

@@ -23,6 +23,7 @@ const AREAS = [
   'Hostile or broken sign-in answers',
   'Races and crashes',
   'Keychain faults',
+  'Checking a token with the provider',
   'Secret hygiene',
   'Fuzzing',
 ];

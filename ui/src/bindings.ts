@@ -10,6 +10,8 @@ export const commands = {
 	listAccounts: () => typedError<AccountView[], IpcError>(__TAURI_INVOKE("list_accounts")),
 	/**  Status, scopes, decoded claims, endpoints and history of one account. No token values. */
 	accountDetails: (id: AccountRef) => typedError<AccountDetails, IpcError>(__TAURI_INVOKE("account_details", { id })),
+	/**  "Check with provider" in Details: whether the provider still accepts the access token. */
+	checkWithProvider: (id: AccountRef) => typedError<RemoteCheck, IpcError>(__TAURI_INVOKE("check_with_provider", { id })),
 	refreshAccount: (id: AccountRef) => typedError<AccountView | null, IpcError>(__TAURI_INVOKE("refresh_account", { id })),
 	setAutoRefresh: (id: AccountRef, on: boolean) => typedError<AccountView, IpcError>(__TAURI_INVOKE("set_auto_refresh", { id, on })),
 	/**  Revokes at the provider, then removes the account and its secrets. */
@@ -71,7 +73,7 @@ export const PROVIDER_NAME_MAX_LEN = 64 as const;
 
 export const PROVIDER_NAME_PUNCTUATION = "-_." as const;
 
-export const STATUS_WORDS = {"expired":"Expired","expiring":"Expires","needs_reconnect":"Reconnect needed","valid":"Connected"} as const;
+export const STATUS_WORDS = {"expired":"Expired","expiring":"Expires","needs_reconnect":"Reconnect needed","provider_rejected":"The provider no longer accepts this token","valid":"Connected"} as const;
 
 /* Types */
 /**  Details of one account, for the Details view. */
@@ -109,6 +111,11 @@ export type AccountView = {
 	auto_refresh: boolean,
 	/**  When automatic refresh will run (null when off, impossible, or expiry unknown). */
 	auto_refresh_at: string | null,
+	/**
+	 *  When the provider said it no longer accepts the current token (then the status is
+	 *  `needs_reconnect`); null otherwise.
+	 */
+	provider_rejected_at: string | null,
 };
 
 /**  Accounts or providers changed (this window, the CLI, the timer): fetch the list again. */
@@ -120,10 +127,22 @@ export type ActivityEntry = {
 	kind: ActivityKind,
 	/**  A plain sentence (an error message, "by the CLI"); never a token. */
 	detail: string | null,
+	/**  For [`ActivityKind::HandedOut`]: which way the token went. */
+	hand_out?: HandOutKind | null,
+	/**
+	 *  For [`ActivityKind::HandedOut`]: the program that asked for it (a file name such as
+	 *  `curl`, or what `--for` said; `AuthDeck` for the window).
+	 */
+	program?: string | null,
 };
 
 /**  What happened to an account. */
-export type ActivityKind = "connected" | "refreshed" | "refresh_failed" | "needs_reconnect" | "copied" | "revealed" | "auto_refresh_on" | "auto_refresh_off" | "disconnected" | "revoke_failed";
+export type ActivityKind = "connected" | "refreshed" | "refresh_failed" | "needs_reconnect" | "copied" | "revealed" | "auto_refresh_on" | "auto_refresh_off" | "disconnected" | "revoke_failed" | 
+/**
+ *  A token left AuthDeck for another program (see [`HandOutKind`]); older entries of
+ *  the window's copies and reveals use `Copied` and `Revealed`.
+ */
+"handed_out";
 
 /**  App-wide facts for the header and badges. */
 export type AppStatus = {
@@ -211,6 +230,21 @@ export type ErrorKind =
 "not_found" | 
 /**  Everything else. */
 "other";
+
+/**  Which way a token was handed out. */
+export type HandOutKind = 
+/**  `authdeck token`. */
+"token" | 
+/**  `authdeck exec`. */
+"exec" | 
+/**  `authdeck git-credential`. */
+"git_credential" | 
+/**  `authdeck kube-credential`. */
+"kube_credential" | 
+/**  Copied to the clipboard in the window. */
+"copy" | 
+/**  Shown in the window's Details. */
+"reveal";
 
 /**  Everything about an account except its secrets. */
 export type Inspection = {
@@ -345,6 +379,29 @@ export type RefreshState = {
 	automatic: boolean,
 	error: IpcError | null,
 };
+
+/**  What the provider said about the current access token. Never the token. */
+export type RemoteCheck = {
+	method: RemoteMethod,
+	/**  Whether the provider still accepts the token. */
+	active: boolean,
+	/**  The user the provider says the token is for, where it said. */
+	subject: string | null,
+	/**  The scopes the provider says the token carries, where it said. */
+	scopes: string[] | null,
+	/**  When the provider says the token expires, where it said. */
+	expires_at: string | null,
+	/**  The client the provider says the token was issued to, where it said. */
+	client_id: string | null,
+	/**  Why a less direct way was used (introspection refused), in plain words. */
+	fallback_reason: string | null,
+	checked_at: string,
+	/**  The answer in plain words, with the next step when the token is not accepted. */
+	summary: string,
+};
+
+/**  How the provider was asked. */
+export type RemoteMethod = "introspection" | "userinfo" | "tokeninfo";
 
 /**  The one-time grant a click on "Reveal" gives: `reveal_token` needs it, once, soon. */
 export type RevealGrant = {

@@ -30,6 +30,8 @@ export type {
   ProviderInput,
   ProviderView,
   RefreshState,
+  RemoteCheck,
+  RemoteMethod,
   RevealGrant,
   Status,
   TokenShape,

@@ -112,6 +112,9 @@ describe('words for activity and token shapes', () => {
       'Refresh failed: The provider did not answer.',
     );
     expect(activityWords({ kind: 'copied', detail: null })).toBe('Token copied');
+    expect(activityWords({ kind: 'handed_out', detail: 'Token on the clipboard in AuthDeck', program: 'AuthDeck' })).toBe('Token on the clipboard in AuthDeck');
+    expect(activityWords({ kind: 'handed_out', detail: null, program: 'git' })).toBe('Token handed to git');
+    expect(activityWords({ kind: 'handed_out', detail: null })).toBe('Token handed out');
     expect(activityWords({ kind: 'revealed', detail: 'Shown in the window' })).toBe('Token revealed — Shown in the window');
     expect(activityWords({ kind: 'auto_refresh_on', detail: null })).toBe('Auto-refresh turned on');
     expect(activityWords({ kind: 'auto_refresh_off', detail: null })).toBe('Auto-refresh turned off');

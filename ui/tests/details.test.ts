@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getByRole, queryByRole, within } from '@testing-library/dom';
-import { account, details, fire, iso, ipc } from './fakeIpc';
+import { account, details, fire, iso, ipc, remoteCheck } from './fakeIpc';
 import { mount, settle, useAppHarness } from './helpers';
 
 vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipcModule);
@@ -41,7 +41,45 @@ describe('Details', () => {
     expect(activity.textContent).toContain('Refreshed');
     expect(activity.textContent).toContain('Refresh failed: accounts.google.com did not answer in time.');
     expect(activity.textContent).toContain('Connected');
+    // Hand-outs name the program that took the token.
+    expect(activity.querySelector('li')!.textContent).toMatch(/^Token handed to curl by authdeck exec/);
     expect(within(dialog).getByRole('switch', { name: 'Auto-refresh' })).toBeTruthy();
+  });
+
+  it('Check with provider asks only when clicked and shows the answer in plain words', async () => {
+    const { a, dialog } = await openDetails();
+    expect(ipc.checkWithProvider).not.toHaveBeenCalled();
+    ipc.checkWithProvider.mockResolvedValue(remoteCheck());
+    getByRole(dialog, 'button', { name: 'Check with provider' }).click();
+    await settle();
+    expect(ipc.checkWithProvider).toHaveBeenCalledWith(a.id);
+    const answer = dialog.querySelector<HTMLElement>('[data-testid="remote-check"]')!;
+    expect(answer.querySelector('[data-testid="remote-check-summary"]')!.textContent).toBe("Google still accepts this account's token.");
+    expect(answer.textContent).toContain('Token introspection (RFC 7662)');
+    expect(answer.textContent).toContain('openid email');
+    expect(answer.querySelector('[data-active]')!.getAttribute('data-active')).toBe('true');
+  });
+
+  it('Check with provider: a token the provider no longer accepts, a fallback, a failure', async () => {
+    const { dialog } = await openDetails();
+    const summary =
+      "Google no longer accepts this account's token: it was revoked or has expired at Google. Reconnect the account to keep using it. It does not let AuthDeck use its token check (introspection), so AuthDeck asked its user information instead.";
+    ipc.checkWithProvider.mockResolvedValue(remoteCheck({ method: 'userinfo', active: false, scopes: null, expires_at: null, client_id: null, summary }));
+    getByRole(dialog, 'button', { name: 'Check with provider' }).click();
+    await settle();
+    const answer = dialog.querySelector<HTMLElement>('[data-testid="remote-check"]')!;
+    expect(answer.textContent).toContain(summary);
+    expect(answer.textContent).toContain('User information endpoint');
+    expect(answer.textContent).not.toContain('Client ID');
+    expect(answer.querySelector('[data-active]')!.getAttribute('data-active')).toBe('false');
+
+    ipc.checkWithProvider.mockRejectedValue(new ipc.IpcFailure('other', 'Could not connect to Google (oauth2.googleapis.com). Check your internet connection and try again.'));
+    getByRole(dialog, 'button', { name: 'Check with provider' }).click();
+    await settle();
+    expect(answer.querySelector('[data-testid="remote-check-failed"]')!.textContent).toBe(
+      'Could not connect to Google (oauth2.googleapis.com). Check your internet connection and try again.',
+    );
+    expect(getByRole(dialog, 'button', { name: 'Check with provider' }).hasAttribute('disabled')).toBe(false);
   });
 
   it('never calls revealToken until Reveal is clicked, and Hide removes the token', async () => {

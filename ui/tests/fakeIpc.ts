@@ -19,6 +19,7 @@ import type {
   PresetView,
   ProviderView,
   RefreshState,
+  RemoteCheck,
 } from '../src/ipc';
 
 function emitter<T>() {
@@ -94,6 +95,7 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
     last_error: null,
     auto_refresh: true,
     auto_refresh_at: iso(3300),
+    provider_rejected_at: null,
     ...overrides,
   };
 }
@@ -166,10 +168,27 @@ export function details(a: AccountView, overrides: Partial<AccountDetails['inspe
       ...overrides,
     },
     activity: [
-      { at: iso(-30), kind: 'refreshed', detail: null },
-      { at: iso(-3600), kind: 'refresh_failed', detail: 'accounts.google.com did not answer in time.' },
-      { at: iso(-86_400), kind: 'connected', detail: null },
+      { at: iso(-10), kind: 'handed_out', detail: 'Token handed to curl by authdeck exec', hand_out: 'exec', program: 'curl' },
+      { at: iso(-30), kind: 'refreshed', detail: null, hand_out: null, program: null },
+      { at: iso(-3600), kind: 'refresh_failed', detail: 'accounts.google.com did not answer in time.', hand_out: null, program: null },
+      { at: iso(-86_400), kind: 'connected', detail: null, hand_out: null, program: null },
     ],
+  };
+}
+
+/** A "Check with provider" answer. */
+export function remoteCheck(overrides: Partial<RemoteCheck> = {}): RemoteCheck {
+  return {
+    method: 'introspection',
+    active: true,
+    subject: 'sub-1',
+    scopes: ['openid', 'email'],
+    expires_at: iso(3000),
+    client_id: 'authdeck',
+    fallback_reason: null,
+    checked_at: iso(0),
+    summary: "Google still accepts this account's token.",
+    ...overrides,
   };
 }
 

@@ -58,6 +58,18 @@ describe('account list', () => {
     const status = row.querySelector('[data-testid="status"]')!;
     expect(status.textContent).toBe('Reconnect needed');
     expect(status.getAttribute('data-status')).toBe('needs_reconnect');
+    expect(row.querySelector('[data-testid="countdown"]')!.textContent).toBe('Sign-in ended');
+  });
+
+  it('a token the provider no longer accepts shows it, with Reconnect', async () => {
+    // The core says so: status needs_reconnect while provider_rejected_at is set.
+    const a = account({ status: 'needs_reconnect', provider_rejected_at: iso(-5) });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const row = rowOf(root, a.id);
+    expect(within(row).getByRole('button', { name: 'Reconnect' })).toBeTruthy();
+    expect(row.querySelector('[data-testid="status"]')!.textContent).toBe('Reconnect needed');
+    expect(row.querySelector('[data-testid="countdown"]')!.textContent).toBe('The provider no longer accepts this token');
   });
 
   it('countdown ticks every second and the badge flips live', async () => {

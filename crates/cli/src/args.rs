@@ -66,6 +66,10 @@ pub enum Command {
         /// `eval` (AUTHDECK_TOKEN, AUTHDECK_TOKEN_EXPIRES_AT).
         #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
         format: TokenFormat,
+        /// The program the token is for, as the activity history names it (default: the
+        /// program that ran authdeck).
+        #[arg(long = "for", value_name = "NAME")]
+        for_program: Option<String>,
     },
     /// Run a program with a fresh access token in its environment (never on its command line);
     /// its output passes through with the token masked.
@@ -81,6 +85,10 @@ pub enum Command {
         /// Pass the program's output through unchanged (the token is not masked).
         #[arg(long)]
         no_mask: bool,
+        /// The program the token is for, as the activity history names it (default: CMD's
+        /// file name).
+        #[arg(long = "for", value_name = "NAME")]
+        for_program: Option<String>,
         /// The program and its arguments, after `--`.
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<String>,
@@ -93,6 +101,10 @@ pub enum Command {
         /// Hand out the access token instead of the ID token.
         #[arg(long)]
         access_token: bool,
+        /// The program the token is for, as the activity history names it (default: the
+        /// program that ran authdeck).
+        #[arg(long = "for", value_name = "NAME")]
+        for_program: Option<String>,
     },
     /// A git credential helper: `git config credential.https://HOST.helper
     /// '!authdeck git-credential --account ACCOUNT'`. `get` answers a fresh access token as
@@ -103,9 +115,26 @@ pub enum Command {
         account: String,
         /// What git asks: get, store or erase (others are ignored, as git's protocol says).
         operation: String,
+        /// The program the token is for, as the activity history names it (default: the
+        /// program that ran authdeck).
+        #[arg(long = "for", value_name = "NAME")]
+        for_program: Option<String>,
     },
     /// Show an account's status, scopes, expiry and decoded tokens (never the token itself).
     Inspect {
+        /// Account id or email.
+        account: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also ask the provider whether it still accepts the access token (introspection,
+        /// else userinfo, else Google's tokeninfo).
+        #[arg(long)]
+        remote: bool,
+    },
+    /// An account's history, newest first: connections, refreshes, failures, and every time a
+    /// token was handed out, with the program that asked for it. Never a token.
+    Activity {
         /// Account id or email.
         account: String,
         /// Print JSON.

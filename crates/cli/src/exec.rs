@@ -20,6 +20,8 @@ pub struct Exec<'a> {
     pub env: &'a str,
     pub min_valid: chrono::TimeDelta,
     pub mask: bool,
+    /// `--for NAME`: the program the history names; else CMD's file name.
+    pub for_program: Option<&'a str>,
     pub command: &'a [String],
 }
 
@@ -33,8 +35,9 @@ pub async fn run(deck: &Deck, exec: Exec<'_>) -> Result<i32> {
         ));
     };
     let handed = deck.hand_out(exec.account, exec.min_valid).await?;
-    let to = format!("Handed to {} by `authdeck exec`", program_name(program));
-    crate::record_hand_out(deck, &handed.account, to);
+    // The program that gets the token is CMD, not whatever ran authdeck.
+    let to = exec.for_program.map_or_else(|| program_name(program), str::to_string);
+    crate::record_hand_out(deck, &handed.account, authdeck_core::HandOutKind::Exec, &to);
     let token = handed.access_token.expose().as_bytes().to_vec();
     let piped = |yes: bool| if yes { Stdio::piped() } else { Stdio::inherit() };
     let mut child = Command::new(program)

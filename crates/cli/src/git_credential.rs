@@ -6,7 +6,7 @@
 
 use std::io::BufRead;
 
-use authdeck_core::{Deck, HandOut, Preset, REFRESH_WITHIN};
+use authdeck_core::{Deck, HandOut, HandOutKind, Preset, REFRESH_WITHIN};
 
 /// The attributes git sent, in order (`key=value` lines up to a blank line or the end).
 pub fn read_request(input: impl BufRead) -> Vec<(String, String)> {
@@ -43,7 +43,14 @@ pub fn answer(request: &[(String, String)], handed: &HandOut) -> String {
 }
 
 /// Runs one operation; `get` prints its answer on stdout.
-pub async fn run(deck: &Deck, account: &str, operation: &str) -> authdeck_core::Result<()> {
+/// `for_program` is `--for NAME`; else the history names the program that ran the helper
+/// (git).
+pub async fn run(
+    deck: &Deck,
+    account: &str,
+    operation: &str,
+    for_program: Option<&str>,
+) -> authdeck_core::Result<()> {
     let request = read_request(std::io::stdin().lock());
     if operation != "get" {
         // `store` and `erase` (and any operation git adds later) change nothing here: the
@@ -51,7 +58,8 @@ pub async fn run(deck: &Deck, account: &str, operation: &str) -> authdeck_core::
         return Ok(());
     }
     let handed = deck.hand_out(account, REFRESH_WITHIN).await?;
-    crate::record_hand_out(deck, &handed.account, "Handed to git by `authdeck git-credential`");
+    let program = crate::caller::program(for_program, crate::caller::Parent::PastShell);
+    crate::record_hand_out(deck, &handed.account, HandOutKind::GitCredential, &program);
     print!("{}", answer(&request, &handed));
     Ok(())
 }

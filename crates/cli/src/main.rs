@@ -6,6 +6,7 @@
 //! exits non-zero with one plain sentence on stderr.
 
 mod args;
+mod caller;
 mod completions;
 mod doctor;
 mod exec;
@@ -16,8 +17,8 @@ mod wait;
 use std::io::{Read, Write};
 
 use authdeck_core::{
-    ClientSecret, Deck, Endpoints, Error, LoginOptions, ProviderConfig, ProviderInput, Result,
-    Status,
+    ClientSecret, Deck, Endpoints, Error, HandOutKind, LoginOptions, ProviderConfig, ProviderInput,
+    Result, Status,
 };
 use chrono::Utc;
 use clap::Parser;
@@ -212,12 +213,13 @@ async fn run(command: Command) -> Result<()> {
                 )));
             }
         }
-        Command::Exec { account, env, min_valid, no_mask, command } => {
+        Command::Exec { account, env, min_valid, no_mask, for_program, command } => {
             let asked = exec::Exec {
                 account: &account,
                 env: &env,
                 min_valid: min_valid_of(min_valid),
                 mask: !no_mask,
+                for_program: for_program.as_deref(),
                 command: &command,
             };
             let code = exec::run(&deck, asked).await?;
@@ -225,10 +227,11 @@ async fn run(command: Command) -> Result<()> {
             let _ = std::io::stderr().flush();
             std::process::exit(code);
         }
-        Command::Token { account, min_valid, format } => {
+        Command::Token { account, min_valid, format, for_program } => {
             let min_valid = min_valid_of(min_valid);
             let handed = deck.hand_out(&account, min_valid).await?;
-            record_hand_out(&deck, &handed.account, "Printed by `authdeck token`");
+            let program = caller::program(for_program.as_deref(), caller::Parent::Direct);
+            record_hand_out(&deck, &handed.account, HandOutKind::Token, &program);
             match format {
                 TokenFormat::Raw | TokenFormat::Header => {
                     print::say!("{}", print::token(&handed, format));
@@ -238,7 +241,7 @@ async fn run(command: Command) -> Result<()> {
                 }
             }
         }
-        Command::KubeCredential { account, access_token } => {
+        Command::KubeCredential { account, access_token, for_program } => {
             // Never interactive (KUBERNETES_EXEC_INFO may say so; nothing here prompts).
             let within = authdeck_core::REFRESH_WITHIN;
             let (credential, id) = if access_token {
@@ -254,18 +257,37 @@ async fn run(command: Command) -> Result<()> {
                     handed.account,
                 )
             };
-            record_hand_out(&deck, &id, "Handed to kubectl by `authdeck kube-credential`");
+            let program = caller::program(for_program.as_deref(), caller::Parent::Direct);
+            record_hand_out(&deck, &id, HandOutKind::KubeCredential, &program);
             println!("{credential}");
         }
-        Command::GitCredential { account, operation } => {
-            git_credential::run(&deck, &account, &operation).await?;
+        Command::GitCredential { account, operation, for_program } => {
+            git_credential::run(&deck, &account, &operation, for_program.as_deref()).await?;
         }
-        Command::Inspect { account, json: as_json } => {
+        Command::Activity { account, json: as_json } => {
+            let entries = deck.activity(&account, usize::MAX)?;
+            if as_json {
+                println!("{}", json(&entries));
+            } else {
+                print::say_lines(print::activity(&entries));
+            }
+        }
+        Command::Inspect { account, json: as_json, remote } => {
+            // Asked first, so the status shown already knows the provider's answer.
+            let check = if remote { Some(deck.check_with_provider(&account).await?) } else { None };
             let inspection = deck.inspect(&account).await?;
             if as_json {
-                println!("{}", json(&inspection));
+                let mut value = serde_json::to_value(&inspection).expect("inspections serialize");
+                if let Some(check) = &check {
+                    value["remote"] = serde_json::to_value(check).expect("checks serialize");
+                }
+                println!("{}", json(&value));
             } else {
-                print::say_lines(print::inspection(&inspection, now));
+                let mut text = print::inspection(&inspection, now);
+                if let Some(check) = &check {
+                    text = format!("{text}\n\n{}", print::remote_check(check, now));
+                }
+                print::say_lines(text);
             }
         }
         Command::Doctor { json: as_json } => {
@@ -338,7 +360,8 @@ fn min_valid_of(seconds: Option<u32>) -> chrono::TimeDelta {
     seconds.map_or(authdeck_core::REFRESH_WITHIN, |s| chrono::TimeDelta::seconds(i64::from(s)))
 }
 
-/// Notes in the account's activity that its token left AuthDeck, and to what (never the token).
-pub fn record_hand_out(deck: &authdeck_core::Deck, account: &str, to: impl Into<String>) {
-    deck.record_activity(account, authdeck_core::ActivityKind::Revealed, Some(to.into()));
+/// Notes in the account's activity that its token left AuthDeck, which way and for what
+/// program (never the token).
+pub fn record_hand_out(deck: &Deck, account: &str, how: HandOutKind, program: &str) {
+    deck.record_hand_out(account, how, program);
 }

@@ -203,6 +203,43 @@ pub fn inspection(i: &Inspection, now: DateTime<Utc>) -> String {
     out.join("\n")
 }
 
+/// `inspect --remote`: what the provider said, in plain words first.
+pub fn remote_check(check: &authdeck_core::RemoteCheck, now: DateTime<Utc>) -> String {
+    let method = match check.method {
+        authdeck_core::RemoteMethod::Introspection => "token introspection (RFC 7662)",
+        authdeck_core::RemoteMethod::Userinfo => "user information endpoint",
+        authdeck_core::RemoteMethod::Tokeninfo => "Google's token information endpoint",
+    };
+    let mut out = vec![
+        value(&check.summary),
+        format!("Asked by     {method}"),
+        format!("Accepted     {}", if check.active { "yes" } else { "no" }),
+    ];
+    if let Some(subject) = &check.subject {
+        out.push(format!("Subject      {}", value(subject)));
+    }
+    if let Some(scopes) = &check.scopes {
+        out.push(format!("Scopes       {}", value(&scopes.join(" "))));
+    }
+    if let Some(at) = check.expires_at {
+        out.push(format!("Expires      {} ({})", local(at), relative(at, now)));
+    }
+    if let Some(client) = &check.client_id {
+        out.push(format!("Client ID    {}", value(client)));
+    }
+    out.join("\n")
+}
+
+/// `authdeck activity`: one line per entry, newest first, local time then plain words.
+pub fn activity(entries: &[authdeck_core::ActivityEntry]) -> String {
+    if entries.is_empty() {
+        return "Nothing has happened with this account yet.".into();
+    }
+    let lines: Vec<String> =
+        entries.iter().map(|e| format!("{}  {}", local(e.at), value(&e.words()))).collect();
+    lines.join("\n")
+}
+
 fn shape(token: &TokenShape) -> String {
     match &token.claims {
         Some(claims) => {
@@ -248,6 +285,7 @@ mod tests {
             last_error: Some(HOSTILE.into()),
             auto_refresh: false,
             auto_refresh_at: None,
+            provider_rejected_at: None,
         }
     }
 

@@ -55,6 +55,10 @@ pub struct AccountRecord {
     pub last_error_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub needs_reconnect: bool,
+    /// When "Check with provider" found that the provider no longer accepts the current
+    /// access token (revoked or expired there); cleared by a refresh or a new sign-in.
+    #[serde(default)]
+    pub provider_rejected_at: Option<DateTime<Utc>>,
     #[serde(default = "yes")]
     pub auto_refresh: bool,
     /// Bumped on every change of tokens; a waiter compares it to know a refresh happened.
@@ -106,12 +110,16 @@ pub struct AccountView {
     pub auto_refresh: bool,
     /// When automatic refresh will run (null when off, impossible, or expiry unknown).
     pub auto_refresh_at: Option<DateTime<Utc>>,
+    /// When the provider said it no longer accepts the current token (then the status is
+    /// `needs_reconnect`); null otherwise.
+    pub provider_rejected_at: Option<DateTime<Utc>>,
 }
 
 impl AccountRecord {
     /// The view of this account at `now`.
     pub fn view(&self, now: DateTime<Utc>) -> AccountView {
-        let status = expiry::status(self.expires_at, self.needs_reconnect, now);
+        let rejected = self.provider_rejected_at.is_some();
+        let status = expiry::status(self.expires_at, self.needs_reconnect || rejected, now);
         let auto_refresh_at =
             (self.auto_refresh && self.has_refresh_token && !self.needs_reconnect)
                 .then(|| expiry::auto_refresh_at(self.issued_at, self.expires_at))
@@ -133,6 +141,7 @@ impl AccountRecord {
             last_error: self.last_error.clone(),
             auto_refresh: self.auto_refresh,
             auto_refresh_at,
+            provider_rejected_at: self.provider_rejected_at,
         }
     }
 
@@ -156,6 +165,7 @@ impl AccountRecord {
         self.last_error = None;
         self.last_error_at = None;
         self.needs_reconnect = false;
+        self.provider_rejected_at = None;
         self.generation = self.settled_generation() + 1;
         self.writing_generation = None;
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::account::{AccountRecord, AccountView};
 use crate::account_store::AccountStore;
-use crate::activity::{ActivityEntry, ActivityKind, ActivityLog};
+use crate::activity::{ActivityEntry, ActivityKind, ActivityLog, HandOutKind};
 use crate::config::DeckConfig;
 use crate::error::{Error, Result};
 use crate::home::Home;
@@ -181,6 +181,12 @@ impl Deck {
     /// Notes something the shell did with an account (copied, revealed).
     pub fn record_activity(&self, account_id: &str, kind: ActivityKind, detail: Option<String>) {
         self.activity.record(account_id, kind, detail, Utc::now());
+    }
+
+    /// Notes that an account's token was handed out, which way and to what program (a file
+    /// name, or what the caller was told; never a token or a command line).
+    pub fn record_hand_out(&self, account_id: &str, how: HandOutKind, program: &str) {
+        self.activity.append(account_id, ActivityEntry::hand_out(how, program, Utc::now()));
     }
 
     /// Turns automatic refresh on or off for an account.

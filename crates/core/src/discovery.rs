@@ -30,6 +30,9 @@ pub struct ProviderMetadata {
     pub revocation_endpoint: Option<String>,
     #[serde(default)]
     pub userinfo_endpoint: Option<String>,
+    /// RFC 7662 token introspection, for asking the provider whether a token is still good.
+    #[serde(default)]
+    pub introspection_endpoint: Option<String>,
     #[serde(default)]
     pub jwks_uri: Option<String>,
     /// `None` when the provider does not say.
@@ -52,6 +55,7 @@ pub async fn resolve(http: &Http, config: &ProviderConfig) -> Result<ProviderMet
             token_endpoint: endpoints.token.clone(),
             revocation_endpoint: endpoints.revocation.clone(),
             userinfo_endpoint: endpoints.userinfo.clone(),
+            introspection_endpoint: None,
             jwks_uri: None,
             code_challenge_methods_supported: None,
             iss_parameter_supported: false,
@@ -148,6 +152,7 @@ fn from_documents(
         token_endpoint: required("token_endpoint")?,
         revocation_endpoint: url_field("revocation_endpoint")?,
         userinfo_endpoint: url_field("userinfo_endpoint")?,
+        introspection_endpoint: url_field("introspection_endpoint")?,
         jwks_uri: url_field("jwks_uri")?,
         code_challenge_methods_supported: methods,
         iss_parameter_supported: field("authorization_response_iss_parameter_supported")

@@ -115,6 +115,22 @@ impl Http {
         url: &Url,
         bearer: Option<&AccessToken>,
     ) -> Result<Option<Map<String, Value>>, RemoteError> {
+        let response = self.get(url, bearer).await?;
+        let host = host_of(url);
+        match response.status() {
+            StatusCode::OK => answer_object(&host, &response).map(Some),
+            StatusCode::NOT_FOUND => Ok(None),
+            status => Err(RemoteError::Unavailable { host, status: status.as_u16() }),
+        }
+    }
+
+    /// GET with an optional bearer token. Returns the raw answer for the caller to judge (a
+    /// token check reads 401 as "not accepted", not as a failure).
+    pub(crate) async fn get(
+        &self,
+        url: &Url,
+        bearer: Option<&AccessToken>,
+    ) -> Result<HttpResponse, RemoteError> {
         let mut request = http::Request::get(url.as_str())
             .header(header::ACCEPT, "application/json")
             .body(Vec::new())
@@ -124,16 +140,7 @@ impl Http {
                 .map_err(|_| RemoteError::Connect { host: host_of(url) })?;
             request.headers_mut().insert(header::AUTHORIZATION, value);
         }
-        let response = self.send(request, true).await?;
-        let host = host_of(url);
-        match response.status() {
-            StatusCode::OK => match json_object(&response) {
-                Ok(object) => Ok(Some(object)),
-                Err(what) => Err(RemoteError::Unreadable { host, what }),
-            },
-            StatusCode::NOT_FOUND => Ok(None),
-            status => Err(RemoteError::Unavailable { host, status: status.as_u16() }),
-        }
+        self.send(request, true).await
     }
 
     /// POST a form (revocation). Returns the raw answer for the caller to judge.
@@ -269,6 +276,14 @@ pub fn shape_token_answer(host: &str, response: HttpResponse) -> Result<HttpResp
         s if s.is_redirection() => Err(unreadable("a redirect")),
         s => Err(RemoteError::Unavailable { host: host.to_string(), status: s.as_u16() }),
     }
+}
+
+/// An answer's body as a JSON object, or the plain error naming `host`.
+pub(crate) fn answer_object(
+    host: &str,
+    response: &HttpResponse,
+) -> Result<Map<String, Value>, RemoteError> {
+    json_object(response).map_err(|what| RemoteError::Unreadable { host: host.to_string(), what })
 }
 
 /// Reads a body as a JSON object (or a form-encoded one, as GitHub may send); on failure,

@@ -42,7 +42,8 @@
 //! - Sign-in: `login` (PKCE, state, nonce), `callback` (checking answers), `pending`
 //!   (sign-ins shared between processes), `loopback`, `id_token`, `discovery`.
 //! - Tokens: `refresh` (single-flight, rotation), `expiry` (pure status rules),
-//!   `disconnect` (RFC 7009 revocation), `inspect`.
+//!   `disconnect` (RFC 7009 revocation), `inspect`, `remote_check` (asking the provider
+//!   whether it still accepts a token), `activity` (history, hand-outs and who took them).
 //! - Listings shared by the CLI and the window: [`AccountView`], `views` (providers, presets).
 //! - Errors: [`Error`], each one plain sentence; [`ErrorKind`] for the UI to branch on.
 //!
@@ -84,6 +85,7 @@ mod pending;
 mod private;
 mod provider;
 mod refresh;
+mod remote_check;
 mod revoke;
 mod secret;
 mod signin;
@@ -139,7 +141,7 @@ pub mod internals {
 }
 
 pub use account::{AccountRecord, AccountView};
-pub use activity::{ActivityEntry, ActivityKind};
+pub use activity::{ActivityEntry, ActivityKind, HandOutKind};
 pub use atomic::write_json as write_json_atomically;
 pub use config::DeckConfig;
 pub use deck::Deck;
@@ -158,6 +160,7 @@ pub use provider::{
     ProviderConfig, ProviderInput, Redirect,
 };
 pub use refresh::{BULK_CONCURRENCY, HandOut, HandedIdToken};
+pub use remote_check::{RemoteCheck, RemoteMethod};
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
     PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,

@@ -299,6 +299,7 @@ impl Deck {
             last_error: None,
             last_error_at: None,
             needs_reconnect: false,
+            provider_rejected_at: None,
             auto_refresh: existing.as_ref().is_none_or(|a| a.auto_refresh),
             generation: existing.as_ref().map_or(0, |a| a.generation),
             writing_generation: existing.as_ref().and_then(|a| a.writing_generation),

@@ -18,6 +18,7 @@ fn login(now: DateTime<Utc>) -> PendingLogin {
             token_endpoint: "https://a/token".into(),
             revocation_endpoint: None,
             userinfo_endpoint: None,
+            introspection_endpoint: None,
             jwks_uri: None,
             code_challenge_methods_supported: None,
             iss_parameter_supported: false,

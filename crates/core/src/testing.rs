@@ -56,6 +56,10 @@ pub struct Seen {
     pub path: String,
     /// Form fields of a POST.
     pub form: HashMap<String, String>,
+    /// The query string, if any.
+    pub query: Option<String>,
+    /// The `Authorization` header, if any.
+    pub authorization: Option<String>,
 }
 
 /// The scripted provider.
@@ -66,6 +70,10 @@ pub struct FakeProvider {
     pub revocation: bool,
     pub userinfo: Mutex<Value>,
     pub revoke_status: Mutex<u16>,
+    /// When set, discovery publishes `/introspect`, which answers with this status and body.
+    pub introspection: Mutex<Option<(u16, Value)>>,
+    /// The status `/userinfo` answers with (200 by default).
+    pub userinfo_status: Mutex<u16>,
     /// The `sub` of the ID tokens [`FakeProvider::tokens`] issues.
     pub subject: Mutex<String>,
 }
@@ -80,6 +88,8 @@ impl FakeProvider {
             revocation,
             userinfo: Mutex::new(json!({})),
             revoke_status: Mutex::new(200),
+            introspection: Mutex::default(),
+            userinfo_status: Mutex::new(200),
             subject: Mutex::new("user-1".into()),
         }
     }
@@ -135,7 +145,19 @@ impl FakeProvider {
         let form: HashMap<String, String> = url::form_urlencoded::parse(request.body())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        self.seen.lock().unwrap().push(Seen { origin: origin.clone(), path: path.clone(), form });
+        let query = request.uri().query().map(String::from);
+        let authorization = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
+        self.seen.lock().unwrap().push(Seen {
+            origin: origin.clone(),
+            path: path.clone(),
+            form,
+            query,
+            authorization,
+        });
         match path.as_str() {
             "/.well-known/openid-configuration" => {
                 // Every host is an issuer of its own, with the same signing key.
@@ -150,13 +172,26 @@ impl FakeProvider {
                 if self.revocation {
                     doc["revocation_endpoint"] = json!(format!("{origin}/revoke"));
                 }
+                if self.introspection.lock().unwrap().is_some() {
+                    doc["introspection_endpoint"] = json!(format!("{origin}/introspect"));
+                }
                 Reply::json(200, doc)
             }
             "/jwks" => {
                 let key = self.key.as_verification_key();
                 Reply::json(200, json!({"keys": [serde_json::to_value(key).unwrap()]}))
             }
-            "/userinfo" => Reply::json(200, self.userinfo.lock().unwrap().clone()),
+            // Google's tokeninfo answers like userinfo here, from the same script.
+            "/userinfo" | "/tokeninfo" => Reply::json(
+                *self.userinfo_status.lock().unwrap(),
+                self.userinfo.lock().unwrap().clone(),
+            ),
+            "/introspect" => match self.introspection.lock().unwrap().clone() {
+                Some((status, body)) => Reply::json(status, body),
+                None => {
+                    Reply::Http { status: 404, content_type: "text/plain", body: String::new() }
+                }
+            },
             "/revoke" => Reply::json(*self.revoke_status.lock().unwrap(), json!({})),
             "/token" => self.token_replies.lock().unwrap().pop_front().unwrap_or(Reply::json(
                 400,

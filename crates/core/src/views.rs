@@ -32,6 +32,9 @@ pub struct StatusWords {
     pub expiring: &'static str,
     pub expired: &'static str,
     pub needs_reconnect: &'static str,
+    /// Under a "reconnect needed" badge when "Check with provider" found the token no longer
+    /// accepted (the account's `provider_rejected_at`).
+    pub provider_rejected: &'static str,
 }
 
 /// See [`StatusWords`].
@@ -40,6 +43,7 @@ pub const STATUS_WORDS: StatusWords = StatusWords {
     expiring: "Expires",
     expired: "Expired",
     needs_reconnect: "Reconnect needed",
+    provider_rejected: "The provider no longer accepts this token",
 };
 
 impl StatusWords {

@@ -1,5 +1,5 @@
 /** Account status, ordering, filtering and wording. Pure: `now` is passed in (ms). */
-import type { AccountView, ActivityEntry, Status, TokenShape } from '../ipc';
+import type { AccountView, ActivityEntry, RemoteMethod, Status, TokenShape } from '../ipc';
 import { EXPIRING_WITHIN_SECONDS, STATUS_WORDS } from '../rules';
 import { durationWords, parseTime, relativeTime, secondsUntil } from './time';
 
@@ -76,7 +76,7 @@ export function autoRefreshHint(account: AccountView, now: number): string {
 }
 
 /** An activity entry in plain words. */
-export function activityWords(entry: Pick<ActivityEntry, 'kind' | 'detail'>): string {
+export function activityWords(entry: Pick<ActivityEntry, 'kind' | 'detail'> & Partial<Pick<ActivityEntry, 'program'>>): string {
   const detail = entry.detail?.trim() ?? '';
   const withDetail = (label: string, sep = ' — ') => {
     if (detail === '') return label;
@@ -105,12 +105,37 @@ export function activityWords(entry: Pick<ActivityEntry, 'kind' | 'detail'>): st
       return withDetail('Disconnected');
     case 'revoke_failed':
       return withDetail('Sign-out at the provider failed', ': ');
+    case 'handed_out':
+      // The core words it ("Token handed to curl by authdeck exec"); older entries may not.
+      if (detail !== '') return detail;
+      return entry.program ? `Token handed to ${entry.program}` : 'Token handed out';
     default: {
       // A kind added on the Rust side after this UI was built.
       const kind: string = entry.kind;
       return withDetail(kind.replace(/_/g, ' '));
     }
   }
+}
+
+/** How "Check with provider" asked, in plain words. */
+export function remoteMethodWords(method: RemoteMethod): string {
+  switch (method) {
+    case 'introspection':
+      return 'Token introspection (RFC 7662)';
+    case 'userinfo':
+      return 'User information endpoint';
+    case 'tokeninfo':
+      return "Google's token information endpoint";
+    default: {
+      const other: string = method;
+      return other;
+    }
+  }
+}
+
+/** The line under a "Reconnect needed" badge: why the sign-in must be renewed. */
+export function reconnectReason(account: Pick<AccountView, 'provider_rejected_at'>): string {
+  return account.provider_rejected_at !== null ? STATUS_WORDS.provider_rejected : 'Sign-in ended';
 }
 
 /** One line about a token's shape, never its value. */

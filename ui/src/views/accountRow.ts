@@ -2,7 +2,7 @@
 import { button, h, setAttr, setText, uid } from '../dom';
 import { icons, providerIcon } from '../icons';
 import type { AccountView } from '../ipc';
-import { statusAt, statusWords, whoIs } from '../logic/accounts';
+import { reconnectReason, statusAt, statusWords, whoIs } from '../logic/accounts';
 import { countdownText, absoluteTime, parseTime } from '../logic/time';
 import { AutoRefreshSwitch } from './autoRefreshSwitch';
 
@@ -126,7 +126,7 @@ export class AccountRow {
     setText(this.badge, statusWords(this.account, now));
     setAttr(this.badge, 'data-status', status);
     setAttr(this.element, 'data-status', status);
-    setText(this.countdown, status === 'needs_reconnect' ? 'Sign-in ended' : countdownText(this.account.expires_at, now));
+    setText(this.countdown, status === 'needs_reconnect' ? reconnectReason(this.account) : countdownText(this.account.expires_at, now));
     const at = parseTime(this.account.expires_at);
     setAttr(this.countdown, 'title', at === null ? 'The provider did not say when this sign-in expires' : absoluteTime(at));
     this.reconnectButton.hidden = status !== 'needs_reconnect';

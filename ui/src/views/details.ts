@@ -7,8 +7,8 @@ import { button, focus, h, replaceChildren, setAttr, setText } from '../dom';
 import { icons, providerIcon } from '../icons';
 import type { IpcFailure } from '../errors';
 import { ipc } from '../ipc';
-import type { AccountDetails, AccountView, Inspection, TokenShape, Value } from '../ipc';
-import { activityWords, statusAt, statusWords, TIME_CLAIMS, tokenShapeWords, whoIs } from '../logic/accounts';
+import type { AccountDetails, AccountView, Inspection, RemoteCheck, TokenShape, Value } from '../ipc';
+import { activityWords, remoteMethodWords, statusAt, statusWords, TIME_CLAIMS, tokenShapeWords, whoIs } from '../logic/accounts';
 import { absoluteTime, parseTime, relativeTime, whenText } from '../logic/time';
 import { AutoRefreshSwitch } from './autoRefreshSwitch';
 import { openDialog, type Dialog } from './dialog';
@@ -27,6 +27,10 @@ export class DetailsView {
   private details: AccountDetails | null = null;
   private readonly content = h('div', { class: 'details', 'aria-live': 'off' });
   private readonly revealBlock: HTMLElement;
+  private readonly checkBlock: HTMLElement;
+  private checkButton!: HTMLButtonElement;
+  private readonly checkAnswer = h('div', { class: 'remote-check', 'data-testid': 'remote-check', 'aria-live': 'polite' });
+  private checkPending = false;
   private revealButton!: HTMLButtonElement;
   private revealed: HTMLElement | null = null;
   private revealPending = false;
@@ -47,6 +51,7 @@ export class DetailsView {
     });
     this.dialog.header.prepend(h('span', { class: 'dialog-icon' }, providerIcon(account.preset, account.provider_label, 40)));
     this.revealBlock = this.buildReveal();
+    this.checkBlock = this.buildCheck();
     replaceChildren(this.dialog.body, [this.content]);
     this.content.appendChild(h('p', { class: 'muted loading' }, [icons.spinner(), ' Loading details…']));
   }
@@ -222,7 +227,12 @@ export class DetailsView {
 
     // Keep focus where it was if it sits in a part that is rebuilt.
     const active = document.activeElement;
-    const keepFocus = active instanceof HTMLElement && this.content.contains(active) && !this.revealBlock.contains(active) && !this.autoSwitch.element.contains(active);
+    const keepFocus =
+      active instanceof HTMLElement &&
+      this.content.contains(active) &&
+      !this.revealBlock.contains(active) &&
+      !this.checkBlock.contains(active) &&
+      !this.autoSwitch.element.contains(active);
 
     replaceChildren(this.content, [
       section('Sign-in', [facts]),
@@ -231,6 +241,7 @@ export class DetailsView {
         this.autoSwitch.element,
         h('p', { class: 'field-hint' }, 'AuthDeck renews the sign-in shortly before it expires, while the app is running.'),
       ]),
+      section('Is the token still good?', [this.checkBlock]),
       access,
       idToken,
       provider,
@@ -238,6 +249,40 @@ export class DetailsView {
     ]);
     if (keepFocus) focus(this.dialog.element.querySelector<HTMLElement>('.dialog-close'));
     this.tick(now);
+  }
+
+  // ----- check with provider -----
+
+  private buildCheck(): HTMLElement {
+    this.checkButton = button('Check with provider', () => { void this.check(); }, { icon: icons.refresh(), size: 'sm' });
+    return h('div', { class: 'check' }, [
+      h('div', { class: 'reveal-bar' }, [
+        this.checkButton,
+        h('span', { class: 'field-hint' }, 'Asks the provider, not the clock, whether it still accepts this token.'),
+      ]),
+      this.checkAnswer,
+    ]);
+  }
+
+  private async check(): Promise<void> {
+    if (this.checkPending) return;
+    this.checkPending = true;
+    this.checkButton.disabled = true;
+    this.checkButton.setAttribute('aria-busy', 'true');
+    replaceChildren(this.checkAnswer, [h('p', { class: 'muted' }, [icons.spinner(), ' Asking the provider…'])]);
+    try {
+      const answer = await ipc.checkWithProvider(this.account.id);
+      if (this.dialog.closed) return;
+      replaceChildren(this.checkAnswer, [remoteCheckBlock(answer, this.deps.now())]);
+    } catch (error) {
+      if (this.dialog.closed) return;
+      const failure = ipc.toFailure(error);
+      replaceChildren(this.checkAnswer, [h('p', { class: 'text-error', 'data-testid': 'remote-check-failed' }, failure.message)]);
+    } finally {
+      this.checkPending = false;
+      this.checkButton.disabled = false;
+      this.checkButton.removeAttribute('aria-busy');
+    }
   }
 
   // ----- reveal -----
@@ -291,6 +336,23 @@ export class DetailsView {
     this.revealButton.hidden = false;
     if (refocus) focus(this.revealButton);
   }
+}
+
+/** What the provider said, in plain words first (as `authdeck inspect --remote`). */
+export function remoteCheckBlock(check: RemoteCheck, now: number): HTMLElement {
+  const rows: [string, string | Node][] = [
+    ['Accepted', check.active ? 'Yes' : 'No'],
+    ['Asked by', remoteMethodWords(check.method)],
+  ];
+  if (check.subject !== null) rows.push(['Subject', mono(check.subject)]);
+  if (check.scopes !== null) rows.push(['Scopes', check.scopes.join(' ') || 'None']);
+  if (check.expires_at !== null) rows.push(['Expires', whenText(check.expires_at, now)]);
+  if (check.client_id !== null) rows.push(['Client ID', mono(check.client_id)]);
+  rows.push(['Checked', whenText(check.checked_at, now)]);
+  return h('div', { class: `callout ${check.active ? 'callout-success' : 'callout-warning'}`, 'data-active': String(check.active) }, [
+    h('p', { class: 'callout-title', 'data-testid': 'remote-check-summary' }, [check.active ? null : icons.alert(), check.summary]),
+    dl(rows),
+  ]);
 }
 
 function section(title: string, children: (Node | null)[]): HTMLElement {
