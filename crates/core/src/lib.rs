@@ -40,7 +40,8 @@
 //! - Secrets: [`Secret`] (redacted, not serializable) in one keychain entry per account
 //!   (`keychain`, `token_set`).
 //! - Sign-in: `login` (PKCE, state, nonce), `callback` (checking answers), `pending`
-//!   (sign-ins shared between processes), `loopback`, `id_token`, `discovery`.
+//!   (sign-ins shared between processes), `loopback`, `id_token`, `discovery`; `device` (sign-in
+//!   with a code, RFC 8628) waits the same way with a poller as its route.
 //! - Tokens: `refresh` (single-flight, rotation), `expiry` (pure status rules),
 //!   `disconnect` (RFC 7009 revocation), `inspect`.
 //! - Listings shared by the CLI and the window: [`AccountView`], `views` (providers, presets).
@@ -63,6 +64,7 @@ mod callback;
 mod config;
 mod deck;
 pub mod desktop;
+mod device;
 mod diagnostics;
 mod disconnect;
 mod discovery;
@@ -140,6 +142,10 @@ pub use activity::{ActivityEntry, ActivityKind};
 pub use atomic::write_json as write_json_atomically;
 pub use config::DeckConfig;
 pub use deck::Deck;
+pub use device::{
+    Clock, DEFAULT_INTERVAL, DeviceCodeView, DeviceError, SLOW_DOWN_STEP, Schedule,
+    StartedDeviceLogin, SystemClock,
+};
 pub use disconnect::DisconnectReport;
 pub use doctor::{DoctorReport, HandBack, Route as HandBackRoute};
 pub use error::{CallbackError, Error, ErrorKind, RemoteError, Result};
