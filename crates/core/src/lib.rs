@@ -85,6 +85,7 @@ mod loopback;
 mod pending;
 mod private;
 mod provider;
+mod qr;
 mod refresh;
 mod revoke;
 mod secret;
@@ -160,6 +161,7 @@ pub use provider::{
     ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
     ProviderConfig, ProviderInput, Redirect,
 };
+pub use qr::{svg as qr_svg, terminal as qr_terminal};
 pub use refresh::{BULK_CONCURRENCY, HandOut, HandedIdToken};
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
