@@ -3,6 +3,7 @@
 // would. Poll spacing is measured where it matters, at the provider's token endpoint.
 
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -228,6 +229,22 @@ test('--device-auth-url is stored and used; http only for this computer', async 
   const result = await login.done;
   assert.equal(result.code, 0, result.stderr);
   assert.equal((await accounts(home)).length, 1);
+});
+
+test('a QR code of the address on stderr when it is a terminal, never on stdout', async () => {
+  const home = newHome();
+  await addProvider(home, 'local', op.issuer);
+  const out = path.join(home, 'stdout.txt');
+  // `script` gives the command a terminal; stdout goes to a file, stderr stays on the terminal.
+  const command = `AUTHDECK_HOME='${home}' timeout -s INT 3 '${process.env.AUTHDECK_BIN}' login local --device > '${out}'`;
+  const shown = await new Promise((resolve) => {
+    execFile('script', ['-qec', command, '/dev/null'], { timeout: 15_000 }, (err, stdout) => resolve(stdout));
+  });
+  assert.match(shown, /[▀▄█]{8}/, 'a QR code in block characters on the terminal');
+  const printed = fs.readFileSync(out, 'utf8').split('\n');
+  assert.match(printed[0], /^http:\/\/127\.0\.0\.1:\d+\/device\?user_code=/);
+  assert.match(printed[1], /^Code: [A-Z]{4}-[A-Z]{4}$/);
+  assert.ok(!/[▀▄█]/.test(printed.join('\n')), 'no QR code on stdout');
 });
 
 test('--device and --hint do not go together', async () => {
