@@ -50,7 +50,7 @@ describe('Sign in with a code', () => {
     const d = await openChooser([DEMO_PROVIDER, plain]);
     const offers = getAllByRole(d, 'button', { name: 'Sign in with a code' });
     expect(offers).toHaveLength(1);
-    expect(offers[0].getAttribute('data-device')).toBe('demo');
+    expect(offers[0]?.getAttribute('data-device')).toBe('demo');
     expect(getByRole(d, 'button', { name: 'Plain OAuth' })).toBeTruthy();
   });
 

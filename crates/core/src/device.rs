@@ -252,17 +252,19 @@ impl Deck {
         let sent_at = Utc::now();
         let response = self.http.post_form(&url, &form).await.map_err(|e| e.named(&label))?;
         let host = host_of(&url);
-        let body = crate::http::json_object(&response).map_err(|what| {
-            RemoteError::Unreadable { host: host.clone(), what }.named(&label)
-        });
+        let body = crate::http::json_object(&response)
+            .map_err(|what| RemoteError::Unreadable { host: host.clone(), what }.named(&label));
         let answer = match response.status().as_u16() {
             200 => body?,
             400 | 401 | 403 => {
                 let body = body?;
                 let code = body.get("error").and_then(Value::as_str).unwrap_or_default();
                 return Err(match code {
-                    "unauthorized_client" | "invalid_client" | "invalid_scope"
-                    | "restricted_client" | "access_denied" => Error::Device(DeviceError::NotAllowed {
+                    "unauthorized_client"
+                    | "invalid_client"
+                    | "invalid_scope"
+                    | "restricted_client"
+                    | "access_denied" => Error::Device(DeviceError::NotAllowed {
                         provider: label.clone(),
                         google: config.preset == Some(Preset::Google),
                     }),
@@ -280,8 +282,7 @@ impl Deck {
             status => return Err(RemoteError::Unavailable { host, status }.named(&label).into()),
         };
         let answer: DeviceAnswer = serde_json::from_value(Value::Object(answer)).map_err(|_| {
-            RemoteError::Unreadable { host: host.clone(), what: "an incomplete code" }
-                .named(&label)
+            RemoteError::Unreadable { host: host.clone(), what: "an incomplete code" }.named(&label)
         })?;
         // The address is shown to people and opened: it must be one the provider may use.
         check_url("verification address", &answer.verification_uri)?;

@@ -151,9 +151,8 @@ async fn device_token(
         .header(header::ACCEPT, "application/json")
         .body(body.into_bytes())
         .map_err(|_| RequestTokenError::Other("the token URL is not valid".into()))?;
-    let response = oauth2::AsyncHttpClient::call(http, request)
-        .await
-        .map_err(RequestTokenError::Request)?;
+    let response =
+        oauth2::AsyncHttpClient::call(http, request).await.map_err(RequestTokenError::Request)?;
     let unreadable = |_| RequestTokenError::Other("an unreadable answer".into());
     if response.status().is_success() {
         serde_json::from_slice(response.body()).map_err(unreadable)

@@ -172,9 +172,12 @@ impl FakeProvider {
             }
             "/userinfo" => Reply::json(200, self.userinfo.lock().unwrap().clone()),
             "/revoke" => Reply::json(*self.revoke_status.lock().unwrap(), json!({})),
-            "/device/auth" => self.device_replies.lock().unwrap().pop_front().unwrap_or(
-                Reply::json(400, json!({"error": "invalid_request", "error_description": "unscripted"})),
-            ),
+            "/device/auth" => {
+                self.device_replies.lock().unwrap().pop_front().unwrap_or(Reply::json(
+                    400,
+                    json!({"error": "invalid_request", "error_description": "unscripted"}),
+                ))
+            }
             "/token" => self.token_replies.lock().unwrap().pop_front().unwrap_or(Reply::json(
                 400,
                 json!({"error": "invalid_request", "error_description": "unscripted"}),

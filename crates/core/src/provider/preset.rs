@@ -217,11 +217,16 @@ mod tests {
         assert!(Preset::Microsoft.quirks().tenant_issuer_template);
         assert_eq!(
             ms.device_authorization.as_deref(),
-            Some("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode")
+            Some(
+                "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode"
+            )
         );
         assert_eq!(github.device_authorization.as_deref(), Some(GITHUB_DEVICE));
         let google = Preset::Google.config("g", "c", None, None).unwrap();
         assert_eq!(google.device_authorization.as_deref(), Some(GOOGLE_DEVICE));
-        assert_eq!(Preset::Gitlab.config("gl", "c", None, None).unwrap().device_authorization, None);
+        assert_eq!(
+            Preset::Gitlab.config("gl", "c", None, None).unwrap().device_authorization,
+            None
+        );
     }
 }
