@@ -73,6 +73,16 @@ test('sign in with a code in the window: code and QR shown, approved elsewhere, 
   const paths = await screen.$$('[data-testid="device-qr"] svg path');
   assert.ok(paths.length >= 1, 'the QR code is drawn');
   assert.match(await (await screen.$('[data-testid="device-countdown"]')).getText(), /^(10:00|9:\d\d)$/);
+  if (process.env.AUTHDECK_SCREENSHOTS) {
+    // An idle window without compositing paints (and so answers a screenshot) on its next frame.
+    await browser.execute(() => {
+      const probe = document.createElement('div');
+      probe.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none';
+      document.body.append(probe);
+      probe.animate([{ opacity: 0 }, { opacity: 0.01 }], 1000).finished.then(() => probe.remove());
+    });
+    await browser.saveScreenshot(join(process.env.AUTHDECK_SCREENSHOTS, 'device.png'));
+  }
   const address = await (await screen.$('input.url-field')).getValue();
   assert.equal(new URL(address).searchParams.get('user_code'), code);
   await until('the window to poll', () => op.device.polls().length >= 1, { timeout: 10000 });

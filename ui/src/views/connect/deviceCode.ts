@@ -104,7 +104,7 @@ export function renderDeviceCode(body: HTMLElement, started: DeviceStarted, who:
       h('div', { class: 'device-left' }, [
         h('p', { class: 'field-label' }, 'Your code'),
         h('p', { class: 'device-code', 'data-testid': 'device-code', 'aria-label': `Code ${code.user_code.split('').join(' ')}` }, code.user_code),
-        h('div', { class: 'row-buttons' }, [copy, copyNote]),
+        h('div', { class: 'row-buttons device-copy' }, [copy, copyNote]),
         h('div', { class: 'url-box' }, [h('div', { class: 'input-row' }, [field, open])]),
       ]),
       qr !== null ? h('div', { class: 'device-qr', 'data-testid': 'device-qr' }, qr) : null,
