@@ -60,7 +60,7 @@ test('success: the address first, the code, polls at the stated interval, the ac
   assert.ok(polls.slice(0, -1).every((p) => p.answer === 'authorization_pending'), JSON.stringify(polls));
   for (const gap of gaps(polls)) {
     assert.ok(gap >= 1000 - 15, `a poll came ${gap} ms after the one before, faster than interval 1 s`);
-    assert.ok(gap < 1800, `a poll came ${gap} ms after the one before, much later than interval 1 s`);
+    assert.ok(gap < 2000, `a poll came ${gap} ms after the one before, much later than interval 1 s`);
   }
   MEASURED.push(`interval 1 s: ${gaps(polls).join(', ')} ms`);
   const list = await accounts(home);
@@ -81,9 +81,9 @@ test('success: the address first, the code, polls at the stated interval, the ac
   reliability({
     area: 'Sign-in with a code',
     name: 'approved on the provider\'s device page',
-    sees: `${login.url} / Code: ${code}`,
+    sees: 'the address to open, then "Code: XXXX-XXXX", then the account id',
     asserts: 'address first, code second, account id last; polls at the stated interval (measured at the provider); ID token without nonce accepted; the same user again is the same account',
-    test: 'tests/cli/device.test.mjs: success',
+    test: 'tests/cli/device.test.mjs: success: the address first, the code, polls at the stated interval, the account last',
   });
 });
 
@@ -97,7 +97,7 @@ test('no interval in the answer: 5 s between polls', async () => {
     assert.equal(result.code, 0, result.stderr);
     const measured = gaps(op.device.polls());
     assert.ok(measured.length >= 2, JSON.stringify(measured));
-    for (const gap of measured) assert.ok(gap >= 5000 - 15 && gap < 5800, `gap ${gap} ms with the 5 s default`);
+    for (const gap of measured) assert.ok(gap >= 5000 - 15 && gap < 6000, `gap ${gap} ms with the 5 s default`);
     MEASURED.push(`no interval (5 s): ${measured.join(', ')} ms`);
   } finally {
     op.device.setInterval(1);
@@ -119,7 +119,7 @@ test('slow_down once: every later poll comes 5 s later', async () => {
   for (const [i, gap] of measured.entries()) {
     const expected = i < slowed ? 1000 : 6000;
     assert.ok(gap >= expected - 15, `gap ${i} is ${gap} ms, expected at least ${expected} (${JSON.stringify(polls)})`);
-    assert.ok(gap < expected + 800, `gap ${i} is ${gap} ms, expected about ${expected}`);
+    assert.ok(gap < expected + 1000, `gap ${i} is ${gap} ms, expected about ${expected}`);
   }
   MEASURED.push(`slow_down after poll ${slowed + 1}: ${measured.join(', ')} ms`);
   reliability({
@@ -127,7 +127,7 @@ test('slow_down once: every later poll comes 5 s later', async () => {
     name: 'slow_down from the token endpoint',
     sees: 'no message: the wait goes on',
     asserts: 'the poll after slow_down comes interval + 5 s later, and so do all later ones (measured at the provider); the sign-in still succeeds',
-    test: 'tests/cli/device.test.mjs: slow_down once',
+    test: 'tests/cli/device.test.mjs: slow_down once: every later poll comes 5 s later',
   });
 });
 
@@ -145,7 +145,7 @@ test('denied on the provider\'s page: one sentence, non-zero, no account', async
     name: 'access_denied (cancelled on the provider\'s device page)',
     sees: line,
     asserts: 'exit non-zero, one sentence, no account',
-    test: 'tests/cli/device.test.mjs: denied',
+    test: 'tests/cli/device.test.mjs: denied on the provider\'s page: one sentence, non-zero, no account',
   });
 });
 
@@ -168,7 +168,7 @@ test('the code expires: one sentence, non-zero, no poll after the expiry', async
       name: 'the code expires before approval (expires_in 3)',
       sees: line,
       asserts: 'exit non-zero, one sentence, no poll after the code\'s expiry, no account',
-      test: 'tests/cli/device.test.mjs: expires',
+      test: 'tests/cli/device.test.mjs: the code expires: one sentence, non-zero, no poll after the expiry',
     });
   } finally {
     op.device.setTtl(600);
@@ -190,6 +190,13 @@ test('Ctrl-C stops polling at once', async () => {
   assert.match(lastLine(result.stderr), /cancelled/);
   assert.deepEqual(await accounts(home), []);
   MEASURED.push(`Ctrl-C to exit: ${stopped} ms`);
+  reliability({
+    area: 'Sign-in with a code',
+    name: 'Ctrl-C while waiting for approval',
+    sees: lastLine(result.stderr),
+    asserts: 'exits non-zero within a second, no poll afterwards, no account',
+    test: 'tests/cli/device.test.mjs: Ctrl-C stops polling at once',
+  });
 });
 
 test('a provider without sign-in with a code: one sentence, nothing asked', async () => {
@@ -212,7 +219,7 @@ test('a provider without sign-in with a code: one sentence, nothing asked', asyn
     name: 'a provider without sign-in with a code',
     sees: r.stderr,
     asserts: 'exit non-zero, one sentence, no request for a provider configured by hand, only discovery for an issuer',
-    test: 'tests/cli/device.test.mjs: without',
+    test: 'tests/cli/device.test.mjs: a provider without sign-in with a code: one sentence, nothing asked',
   });
 });
 

@@ -24,6 +24,7 @@ const AREAS = [
   'Races and crashes',
   'Keychain faults',
   'Secret hygiene',
+  'Sign-in with a code',
   'Fuzzing',
 ];
 
