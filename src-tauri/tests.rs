@@ -297,6 +297,29 @@ fn the_window_cannot_name_an_environment_variable_as_a_client_secret() {
 }
 
 #[test]
+fn sign_in_with_a_code_is_refused_in_one_sentence_where_it_is_not_offered() {
+    let app = app();
+    let input = json!({
+        "name": "byhand",
+        "label": "By hand",
+        "endpoints": { "authorization": "http://127.0.0.1:9/auth", "token": "http://127.0.0.1:9/token" },
+        "client_id": "c",
+    });
+    let added =
+        invoke(&app, "add_provider", json!({ "input": input, "clientSecret": null })).unwrap();
+    assert_eq!(added["device_sign_in"], false);
+    let error = invoke(&app, "start_device_login", json!({ "provider": "byhand" })).unwrap_err();
+    assert_eq!(error["kind"], "other");
+    assert_eq!(
+        error["message"],
+        "By hand does not offer sign-in with a code. Sign in with the browser instead."
+    );
+    // Nothing is left waiting: no pending sign-in was recorded.
+    let pending = app.home.pending_dir();
+    assert!(std::fs::read_dir(&pending).map(|mut d| d.next().is_none()).unwrap_or(true));
+}
+
+#[test]
 fn arguments_that_are_paths_are_refused_and_touch_no_file() {
     let app = app();
     let input = json!({ "name": "demo", "issuer": "http://127.0.0.1:9", "client_id": "c" });

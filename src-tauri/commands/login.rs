@@ -6,7 +6,7 @@ use authdeck_core::{
 use tauri::State;
 
 use crate::error::IpcResult;
-use crate::shell::{LoginStarted, Shell};
+use crate::shell::{DeviceStarted, LoginStarted, Shell};
 
 #[tauri::command]
 #[specta::specta]
@@ -46,6 +46,17 @@ pub async fn start_login(
     provider: ProviderName,
 ) -> IpcResult<LoginStarted> {
     shell.start_login(&provider, None).await
+}
+
+/// Asks the provider for a code to approve on another device ("Sign in with a code");
+/// `LoginFinished` follows, as for a browser sign-in.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_device_login(
+    shell: State<'_, Shell>,
+    provider: ProviderName,
+) -> IpcResult<DeviceStarted> {
+    shell.start_device_login(&provider).await
 }
 
 /// Signs in again to an account that needs it, hinting the same user.

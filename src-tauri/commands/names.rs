@@ -21,6 +21,7 @@ macro_rules! with_commands {
             add_provider,
             remove_provider,
             start_login,
+            start_device_login,
             reconnect_account,
             reopen_login,
             cancel_login,

@@ -1,13 +1,13 @@
 //! Sign-in: starting one and waiting for its answer in the background by any route (the
 //! loopback listener here, a deep link, a pasted address, or another AuthDeck process), and
-//! sign-in answers the OS delivers as links.
+//! sign-in answers the OS delivers as links. A sign-in with a code waits in the same place.
 
 use std::time::{Duration, Instant};
 
-use authdeck_core::{AccountView, Error, LoginHandle, LoginOptions};
+use authdeck_core::{AccountView, Error, LoginHandle, LoginOptions, SignInSession};
 use tauri::async_runtime;
 
-use super::{LoginStarted, Shell};
+use super::{DeviceStarted, LoginStarted, Shell};
 use crate::error::{IpcError, IpcResult};
 use crate::events::{AppEvent, CallbackHandled, LoginFinished};
 
@@ -23,13 +23,28 @@ impl Shell {
         let ticket = started.ticket();
         // Pasted addresses arrive through `submit_callback`, cancels through `cancel_login`:
         // both end the sign-in in the core, and the session sees it.
-        let session = authdeck_core::SignInSession::new(&self.deck, started);
+        let session = SignInSession::new(&self.deck, started);
+        self.wait_in_background(session, ticket.handle.clone(), ticket.authorization_url.clone());
+        let browser_error = self.host.open_browser(&ticket.authorization_url).err();
+        Ok(LoginStarted { ticket, browser_error })
+    }
+
+    /// "Sign in with a code": asks the provider for a code and waits for its approval the
+    /// same way as for a browser sign-in (Cancel is `cancel_login`, the end `LoginFinished`;
+    /// Open is `reopen_login`, which opens the verification address).
+    pub async fn start_device_login(&self, provider: &str) -> IpcResult<DeviceStarted> {
+        let started = self.deck.start_device_login(provider).await?;
+        let code = started.code.clone();
+        let qr_svg = authdeck_core::qr_svg(code.address());
+        let session = SignInSession::device(&self.deck, started);
+        self.wait_in_background(session, code.handle.clone(), code.address().to_string());
+        Ok(DeviceStarted { code, qr_svg })
+    }
+
+    /// Waits for a started sign-in by every route it has, then tells the window.
+    fn wait_in_background(&self, session: SignInSession, handle: LoginHandle, address: String) {
         let shell = self.clone();
-        let handle = ticket.handle.clone();
-        self.waiting
-            .lock()
-            .expect("waiting sign-ins")
-            .insert(handle.clone(), ticket.authorization_url.clone());
+        self.waiting.lock().expect("waiting sign-ins").insert(handle.clone(), address);
         async_runtime::spawn(async move {
             let result = session.finish(None, std::future::pending(), |_| {}).await;
             shell.waiting.lock().expect("waiting sign-ins").remove(&handle);
@@ -41,8 +56,6 @@ impl Shell {
             shell.accounts_changed();
             shell.host.focus_window();
         });
-        let browser_error = self.host.open_browser(&ticket.authorization_url).err();
-        Ok(LoginStarted { ticket, browser_error })
     }
 
     /// Opens the sign-in page of a sign-in this window is waiting for, again.

@@ -32,7 +32,7 @@ use gesture::Gestures;
 pub use gesture::{REVEAL_GRANT_SECONDS, REVEAL_REFUSED};
 pub use providers::ENV_SECRET_REFUSED;
 pub use tokens::CLIPBOARD_SECONDS;
-pub use views::{AccountDetails, AppStatus, CopyReceipt, LoginStarted, RevealGrant};
+pub use views::{AccountDetails, AppStatus, CopyReceipt, DeviceStarted, LoginStarted, RevealGrant};
 
 /// What the shell needs from its surroundings.
 pub trait Host: Send + Sync + 'static {

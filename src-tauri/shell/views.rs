@@ -2,7 +2,7 @@
 //! with the CLI (accounts, providers, presets) are the core's views.
 
 use authdeck_core::Inspection;
-use authdeck_core::{ActivityEntry, LoginTicket};
+use authdeck_core::{ActivityEntry, DeviceCodeView, LoginTicket};
 use serde::Serialize;
 
 /// A sign-in started in this window, shown while waiting.
@@ -11,6 +11,14 @@ pub struct LoginStarted {
     pub ticket: LoginTicket,
     /// Why the browser did not open, if it did not (the UI then offers the link).
     pub browser_error: Option<String>,
+}
+
+/// A sign-in with a code, shown while waiting: the code, where to enter it, and a QR code of
+/// the complete address (an SVG made here; nothing is fetched).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DeviceStarted {
+    pub code: DeviceCodeView,
+    pub qr_svg: Option<String>,
 }
 
 /// Details of one account, for the Details view.

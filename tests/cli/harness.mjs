@@ -168,10 +168,12 @@ function lines(text) {
  * @returns {Promise<{url:string, proc, done:Promise<{code, signal, stdout, stderr}>, write(text), stdout():string, stderr():string}>}
  */
 export function startLogin(home, provider, {
-  stdinPipe = false, args = [], env, timeoutMs = 60_000,
+  stdinPipe = false, args = [], env, timeoutMs = 60_000, device = false,
 } = {}) {
   const started = Date.now();
-  const fullArgs = ['login', provider, '--no-browser', ...args];
+  // `--device` prints the address and then the code: resolve once both are out.
+  const fullArgs = device ? ['login', provider, '--device', ...args] : ['login', provider, '--no-browser', ...args];
+  const wanted = device ? 2 : 1;
   const proc = spawn(BIN, fullArgs, {
     env: childEnv(home, env),
     stdio: [stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -200,10 +202,11 @@ export function startLogin(home, provider, {
     let settled = false;
     proc.stdout.on('data', (c) => {
       stdout += c;
-      if (!settled && stdout.includes('\n')) {
+      if (!settled && stdout.split('\n').length > wanted) {
         settled = true;
         resolve({
           url: stdout.split('\n')[0],
+          second: stdout.split('\n')[1],
           proc,
           done,
           write: (text) => proc.stdin.write(text),

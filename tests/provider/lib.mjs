@@ -1,5 +1,6 @@
 // Local OpenID provider for AuthDeck tests (oidc-provider on loopback),
-// plus a headless user agent (completeLogin) that drives its login/consent pages.
+// plus a headless user agent (completeLogin) that drives its login/consent pages, and one
+// (completeDevice) that approves a sign-in with a code (RFC 8628) on its device pages.
 //
 //   import { startProvider, completeLogin } from './lib.mjs';
 //   const op = await startProvider({ port: 0, proxy: true });
@@ -38,6 +39,7 @@ const { default: Provider, errors } = await (async () => {
 })();
 
 export const CLIENT_ID = 'authdeck';
+export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const CONFIDENTIAL_CLIENT_ID = 'authdeck-confidential';
 export const CONFIDENTIAL_CLIENT_SECRET = 'demo-secret';
 export const REDIRECT_URIS = [
@@ -153,6 +155,22 @@ function consentPage(base, uid, { clientName, scopes, accountId }) {
 </form>`);
 }
 
+function deviceConfirmPage(form, userCode, clientName) {
+  return page('Local demo provider', `<h1>Sign in ${esc(clientName)} on your device?</h1>
+<p>Check that your device shows this code:</p>
+<p style="font:600 26px/1.2 ui-monospace,monospace;letter-spacing:.12em;text-align:center">${esc(userCode)}</p>
+${form}
+<button type="submit" form="op.deviceConfirmForm">Continue</button>
+<button type="submit" form="op.deviceConfirmForm" class="secondary" name="abort" value="yes">Cancel</button>`);
+}
+
+function deviceInputPage(form, err) {
+  return page('Local demo provider', `<h1>Enter the code shown on your device</h1>
+${err ? `<p>${esc(err.userCode ? 'That code is not valid or has expired.' : err.error_description || err.message || 'Something went wrong.')}</p>` : ''}
+${form}
+<button type="submit" form="op.deviceInputForm">Continue</button>`);
+}
+
 function errorPage(out) {
   const rows = Object.entries(out).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join('\n');
   return page('Local demo provider - error', `<h1>Something went wrong</h1><pre>${rows}</pre>`);
@@ -202,10 +220,12 @@ function memoryAdapterFactory() {
   return (model) => new MemoryAdapter(model, store, CLOCK_TOLERANCE);
 }
 
-function buildConfiguration({ base, accessTtl, idTokenTtl, refreshTtl }) {
+function buildConfiguration({
+  base, accessTtl, idTokenTtl, refreshTtl, device,
+}) {
   const client = {
     application_type: 'native',
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', ...(device.enabled ? [DEVICE_GRANT] : [])],
     response_types: ['code'],
     redirect_uris: REDIRECT_URIS,
   };
@@ -238,6 +258,18 @@ function buildConfiguration({ base, accessTtl, idTokenTtl, refreshTtl }) {
     },
     features: {
       devInteractions: { enabled: false },
+      deviceFlow: {
+        enabled: device.enabled,
+        async userCodeInputSource(ctx, form, out, err) {
+          ctx.body = deviceInputPage(form, err || out);
+        },
+        async userCodeConfirmSource(ctx, form, client, deviceInfo, userCode) {
+          ctx.body = deviceConfirmPage(form, userCode, client.clientName || client.clientId);
+        },
+        async successSource(ctx) {
+          ctx.body = page('Local demo provider', '<h1 id="device-success">You are signed in</h1><p>Go back to your device.</p>');
+        },
+      },
       revocation: {
         enabled: true,
         // same policy as oidc-provider's default, minus its "you SHOULD change this" notice
@@ -297,7 +329,7 @@ ${form}
       Session: 14 * 24 * 60 * 60,
       Grant: Math.max(refreshTtl, 14 * 24 * 60 * 60),
       ClientCredentials: 10 * 60,
-      DeviceCode: 10 * 60,
+      DeviceCode: () => device.ttl,
       BackchannelAuthenticationRequest: 10 * 60,
       PreAuthorizedCode: 10 * 60,
     },
@@ -433,7 +465,15 @@ export async function startProvider(opts = {}) {
     proxy: withProxy = false,
     controlPort = 0,
     autoLogin,
+    deviceFlow = true,
+    deviceInterval,
+    deviceTtl = 600,
   } = opts;
+  // Sign-in with a code: what the device answer says (`interval` is left out unless set, as
+  // oidc-provider does), a one-shot `slow_down`, and every device-code poll as it arrived.
+  const device = {
+    enabled: deviceFlow, interval: deviceInterval, ttl: deviceTtl, slowDowns: 0, polls: [],
+  };
   for (const [name, v] of Object.entries({ accessTtl, idTokenTtl, refreshTtl })) {
     if (!Number.isInteger(v) || v <= 0) throw new TypeError(`${name} must be a positive integer (seconds)`);
   }
@@ -454,8 +494,26 @@ export async function startProvider(opts = {}) {
 
   const issuer = `http://${HOST}:${publicPort}${base}`;
   const provider = new Provider(issuer, buildConfiguration({
-    base, accessTtl, idTokenTtl, refreshTtl,
+    base, accessTtl, idTokenTtl, refreshTtl, device,
   }));
+  provider.on('device_authorization.success', (ctx, body) => {
+    if (device.interval !== undefined) Object.assign(body, { interval: device.interval });
+  });
+  // Device-code polls, recorded at the token endpoint when they arrive; a pending answer is
+  // turned into `slow_down` while slowDowns are owed.
+  provider.use(async (ctx, next) => {
+    const at = Date.now();
+    await next();
+    if (ctx.path !== '/token' || ctx.oidc?.params?.grant_type !== DEVICE_GRANT) return;
+    let answer = ctx.body?.error ?? (ctx.body?.access_token ? 'tokens' : String(ctx.status));
+    if (answer === 'authorization_pending' && device.slowDowns > 0) {
+      device.slowDowns -= 1;
+      ctx.status = 400;
+      ctx.body = { error: 'slow_down', error_description: 'Poll less often.' };
+      answer = 'slow_down';
+    }
+    device.polls.push({ at, answer });
+  });
   // Mounted under the issuer path: tell oidc-provider where (used for every URL it builds).
   if (base) provider.use((ctx, next) => { ctx.mountPath = base; return next(); });
   provider.on('server_error', (ctx, err) => log('server_error', err));
@@ -496,6 +554,17 @@ export async function startProvider(opts = {}) {
     issuer,
     port: publicPort,
     provider,
+    device: {
+      /** Every device-code poll: [{at (ms), answer}] with answer tokens, an error code or a status. */
+      polls: () => device.polls.map((p) => ({ ...p })),
+      resetPolls: () => { device.polls = []; },
+      /** Answer the next `times` pending polls with slow_down. */
+      slowDown: (times = 1) => { device.slowDowns += times; },
+      /** The `interval` of later device answers (undefined: none, as oidc-provider does). */
+      setInterval: (seconds) => { device.interval = seconds; },
+      /** The lifetime (`expires_in`) of later codes. */
+      setTtl: (seconds) => { device.ttl = seconds; },
+    },
     close() {
       closed ||= (async () => {
         if (faultProxy) await faultProxy.close();
@@ -664,6 +733,82 @@ export async function completeLogin(authUrl, {
     method = 'POST';
   }
   throw new Error(`completeLogin: gave up after ${maxSteps} steps (redirect loop?) at ${url.href}`);
+}
+
+/**
+ * Act as the user approving a sign-in with a code on another device: open the verification
+ * address (with its user_code), confirm the code (or cancel with `deny`), then sign in and
+ * consent as completeLogin does. Resolves with the text of the provider's last page.
+ * @param {string} verificationUrl verification_uri_complete, or verification_uri with `userCode`
+ * @param {{login?: string, deny?: boolean, userCode?: string, password?: string, maxSteps?: number}} [opts]
+ * @returns {Promise<string>}
+ */
+export async function completeDevice(verificationUrl, {
+  login = 'alice', deny = false, userCode, password = 'any-password', maxSteps = 20,
+} = {}) {
+  let url = new URL(verificationUrl);
+  if (userCode) url.searchParams.set('user_code', userCode);
+  const jar = new CookieJar();
+  let method = 'GET';
+  let body;
+  for (let step = 0; step < maxSteps; step += 1) {
+    const headers = { accept: 'text/html', 'user-agent': 'authdeck-test-browser/1' };
+    const cookie = jar.header(url);
+    if (cookie) headers.cookie = cookie;
+    if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    let res;
+    try {
+      res = await fetch(url, { method, headers, body, redirect: 'manual' });
+    } catch (err) {
+      throw new Error(`completeDevice: ${method} ${url.href} failed: ${err.cause?.code || err.message}`);
+    }
+    jar.store(res.headers.getSetCookie(), url);
+    if (res.status >= 300 && res.status < 400) {
+      await res.arrayBuffer().catch(() => {});
+      url = new URL(res.headers.get('location'), url);
+      method = 'GET';
+      body = undefined;
+      continue;
+    }
+    const text = await res.text();
+    const confirm = findForm(text, 'op.deviceConfirmForm');
+    const loginForm = findForm(text, 'login-form');
+    const consentForm = findForm(text, 'consent-form');
+    // oidc-provider re-posts a user_code given in the address through a self-submitting form.
+    const selfPost = /<title>Submitting Callback<\/title>/.test(text)
+      && /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/.exec(text);
+    const hidden = (inner) => {
+      const fields = new URLSearchParams();
+      for (const m of inner.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+        fields.append(m[1], m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
+      }
+      return fields;
+    };
+    let form;
+    if (selfPost) {
+      form = { action: selfPost[1].replace(/&amp;/g, '&'), inner: selfPost[2] };
+      body = hidden(form.inner).toString();
+    } else if (confirm) {
+      const fields = hidden(confirm.inner);
+      if (deny) fields.append('abort', 'yes');
+      form = confirm;
+      body = fields.toString();
+    } else if (loginForm) {
+      form = loginForm;
+      body = new URLSearchParams({ username: login, password }).toString();
+    } else if (consentForm) {
+      form = consentForm;
+      body = '';
+    } else {
+      if (res.status !== 200 && !deny) {
+        throw new Error(`completeDevice: provider answered ${res.status} at ${url.pathname}: ${pageText(text)}`);
+      }
+      return pageText(text);
+    }
+    url = new URL(form.action, url);
+    method = 'POST';
+  }
+  throw new Error(`completeDevice: gave up after ${maxSteps} steps at ${url.href}`);
 }
 
 // ------------------------------------------------------------------ helpers for tests

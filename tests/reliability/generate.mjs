@@ -25,6 +25,7 @@ const AREAS = [
   'Keychain faults',
   'Checking a token with the provider',
   'Secret hygiene',
+  'Sign-in with a code',
   'Fuzzing',
 ];
 

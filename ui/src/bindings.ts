@@ -36,6 +36,11 @@ export const commands = {
 	removeProvider: (name: ProviderName) => typedError<null, IpcError>(__TAURI_INVOKE("remove_provider", { name })),
 	/**  Opens the system browser on the provider's sign-in page; `LoginFinished` follows. */
 	startLogin: (provider: ProviderName) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("start_login", { provider })),
+	/**
+	 *  Asks the provider for a code to approve on another device ("Sign in with a code");
+	 *  `LoginFinished` follows, as for a browser sign-in.
+	 */
+	startDeviceLogin: (provider: ProviderName) => typedError<DeviceStarted, IpcError>(__TAURI_INVOKE("start_device_login", { provider })),
 	/**  Signs in again to an account that needs it, hinting the same user. */
 	reconnectAccount: (id: AccountRef) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("reconnect_account", { id })),
 	/**  Opens the sign-in page again in the browser (the user closed it). */
@@ -187,6 +192,34 @@ export type CopyReceipt = {
 	clears_in_seconds: number,
 };
 
+/**  What the person needs to approve the sign-in: shown by the CLI and the window. */
+export type DeviceCodeView = {
+	/**  The sign-in, for `cancel_login` and the `LoginFinished` event. */
+	handle: LoginHandle,
+	/**  The code to type, e.g. `WDJB-MJHT`. */
+	user_code: string,
+	verification_uri: string,
+	/**  The address with the code filled in, when the provider gives one. */
+	verification_uri_complete: string | null,
+	/**
+	 *  The host of the address, to show prominently: device-code phishing relies on people
+	 *  not reading it.
+	 */
+	verification_host: string,
+	expires_at: string,
+	/**  The provider's polling interval in seconds. */
+	interval_seconds: number,
+};
+
+/**
+ *  A sign-in with a code, shown while waiting: the code, where to enter it, and a QR code of
+ *  the complete address (an SVG made here; nothing is fetched).
+ */
+export type DeviceStarted = {
+	code: DeviceCodeView,
+	qr_svg: string | null,
+};
+
 /**  What disconnecting did. */
 export type DisconnectReport = {
 	account_id: string,
@@ -335,6 +368,11 @@ export type ProviderInput = {
 	tenant?: string | null,
 	/**  Name of an environment variable holding the client secret. */
 	client_secret_env?: string | null,
+	/**
+	 *  RFC 8628 device authorization endpoint (sign-in with a code), when discovery and the
+	 *  preset do not give it.
+	 */
+	device_authorization_url?: string | null,
 };
 
 /**  Whether a provider signs people in with OpenID Connect or plain OAuth 2.0. */
@@ -363,6 +401,13 @@ export type ProviderView = {
 	redirect: Redirect,
 	/**  The redirect URI to register with the provider. */
 	redirect_uri: string,
+	/**  The RFC 8628 device authorization endpoint given by hand or by the preset. */
+	device_authorization: string | null,
+	/**
+	 *  Whether "Sign in with a code" is offered: an endpoint is configured, or the provider
+	 *  has an issuer whose discovery may publish one (a provider without it says so then).
+	 */
+	device_sign_in: boolean,
 };
 
 /**  Where the authorization answer comes back to AuthDeck. */

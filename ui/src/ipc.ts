@@ -18,6 +18,8 @@ export type {
   CallbackHandled,
   ClipboardCleared,
   CopyReceipt,
+  DeviceCodeView,
+  DeviceStarted,
   DisconnectReport,
   EndpointsView,
   Inspection,

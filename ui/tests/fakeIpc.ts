@@ -121,6 +121,8 @@ export const DEMO_PROVIDER: ProviderView = {
   scopes: ['openid', 'email', 'profile', 'offline_access'],
   redirect: { kind: 'deep_link', uri: 'dev.authdeck.app:/oauth/callback' },
   redirect_uri: 'dev.authdeck.app:/oauth/callback',
+  device_authorization: null,
+  device_sign_in: true,
 };
 
 export function started(handle = 'h-1', browserError: string | null = null): LoginStarted {

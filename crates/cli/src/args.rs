@@ -30,6 +30,10 @@ pub enum Command {
         /// Suggest which user to sign in as (email or username).
         #[arg(long, value_name = "EMAIL")]
         hint: Option<String>,
+        /// Sign in with a code on another device (RFC 8628): prints the address to open and
+        /// the code, then waits for the approval. For machines whose browser cannot answer.
+        #[arg(long, conflicts_with = "hint")]
+        device: bool,
     },
     /// Complete a sign-in with the address the provider sent you back to.
     Callback {
@@ -199,6 +203,10 @@ pub struct ProviderAdd {
     /// Userinfo endpoint.
     #[arg(long, value_name = "U", requires = "auth_url")]
     pub userinfo_url: Option<String>,
+    /// Device authorization endpoint (RFC 8628), for `login --device` when discovery and the
+    /// preset do not give it.
+    #[arg(long, value_name = "U")]
+    pub device_auth_url: Option<String>,
     /// The client ID registered with the provider.
     #[arg(long, value_name = "ID")]
     pub client_id: String,

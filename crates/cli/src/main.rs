@@ -140,7 +140,27 @@ async fn run(command: Command) -> Result<()> {
             deck.remove_provider(&name).await?;
             print::say!("Removed provider {name}.");
         }
-        Command::Login { provider, no_browser, hint } => {
+        Command::Login { provider, device: true, .. } => {
+            let started = deck.start_device_login(&provider).await?;
+            let code = started.code.clone();
+            print::say!("{}", code.address());
+            print::say!("Code: {}", code.user_code);
+            let _ = std::io::stdout().flush();
+            if std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && let Some(qr) = authdeck_core::qr_terminal(code.address())
+            {
+                // Ours, made here: its line breaks stay.
+                eprintln!("{}", print::terminal_safe(&qr, true));
+            }
+            print::say_err!(
+                "Open the address above on any device (check that it is {}), enter the code if                  asked, and approve the sign-in. Waiting…",
+                code.verification_host
+            );
+            let account = wait::finish_device(&deck, started).await?;
+            print::say_err!("Connected {}.", account.display_name);
+            print::say!("{}", account.id);
+        }
+        Command::Login { provider, no_browser, hint, .. } => {
             let started = deck.start_login(&provider, LoginOptions { login_hint: hint }).await?;
             print::say!("{}", started.authorization_url);
             let _ = std::io::stdout().flush();
@@ -337,6 +357,7 @@ fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<ClientSec
         loopback: add.loopback,
         tenant: add.tenant,
         client_secret_env: add.client_secret_env,
+        device_authorization_url: add.device_auth_url,
     }
     .build()?;
     let secret = if add.client_secret_stdin {

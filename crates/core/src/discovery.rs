@@ -41,6 +41,9 @@ pub struct ProviderMetadata {
     /// RFC 9207: the provider sends `iss` with every authorization answer.
     #[serde(default)]
     pub iss_parameter_supported: bool,
+    /// RFC 8628: where a sign-in with a code asks for its code (`None`: not offered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_authorization_endpoint: Option<String>,
 }
 
 /// Resolves the endpoints of a configured provider, over the network for an issuer.
@@ -59,10 +62,13 @@ pub async fn resolve(http: &Http, config: &ProviderConfig) -> Result<ProviderMet
             jwks_uri: None,
             code_challenge_methods_supported: None,
             iss_parameter_supported: false,
+            device_authorization_endpoint: None,
         },
         (None, None) => unreachable!("validate() requires an issuer or endpoints"),
     };
-    Ok(metadata)
+    // One given by hand or by a preset wins over the published one.
+    let device = config.device_authorization.clone().or(metadata.device_authorization_endpoint);
+    Ok(ProviderMetadata { device_authorization_endpoint: device, ..metadata })
 }
 
 async fn discover(http: &Http, issuer: &str, quirks: Quirks) -> Result<ProviderMetadata> {
@@ -158,6 +164,7 @@ fn from_documents(
         iss_parameter_supported: field("authorization_response_iss_parameter_supported")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        device_authorization_endpoint: url_field("device_authorization_endpoint")?,
     })
 }
 

@@ -56,6 +56,9 @@ pub enum Error {
     Remote(#[from] RemoteError),
     #[error(transparent)]
     Callback(#[from] CallbackError),
+    /// A sign-in with a code that cannot go on (declined, expired, not offered).
+    #[error(transparent)]
+    Device(#[from] crate::device::DeviceError),
     #[error("The sign-in was not finished within 10 minutes. Start it again.")]
     LoginTimedOut,
     /// The person cancelled the sign-in on this side (closed the waiting screen, Ctrl-C).

@@ -3,9 +3,11 @@
 //!
 //! Sign-in (authorization code with PKCE) and refresh both come through [`exchange`], so the
 //! request shape (`oauth2` builds it; client secrets go in the body), the send time that
-//! expiry is counted from, and what each provider error means live here once. A later grant
-//! (device code) is one more [`Grant`] variant. The request is sent once: the transport only
-//! retries a connection that was never made (see [`http`](crate::http)).
+//! expiry is counted from, and what each provider error means live here once. The device code
+//! grant (RFC 8628) is one more [`Grant`] variant: `oauth2` only offers it inside a polling
+//! loop of its own, so its one request is built here and its answer read by the same rules;
+//! the schedule lives in [`device`](crate::device). The request is sent once: the transport
+//! only retries a connection that was never made (see [`http`](crate::http)).
 
 use chrono::{DateTime, Utc};
 use oauth2::basic::{
@@ -18,6 +20,7 @@ use oauth2::{
     TokenUrl,
 };
 
+use crate::device::{DEVICE_GRANT, DeviceError};
 use crate::discovery::ProviderMetadata;
 use crate::error::{Error, RemoteError, Result, tidy_remote_text};
 use crate::http::Http;
@@ -58,6 +61,8 @@ pub(crate) enum Grant<'a> {
     },
     /// A refresh token.
     Refresh { refresh_token: &'a secret::RefreshToken },
+    /// The device code of a sign-in with a code, asked about once per poll.
+    DeviceCode { device_code: &'a secret::DeviceCode },
 }
 
 /// A successful exchange.
@@ -93,6 +98,7 @@ pub(crate) async fn exchange(
                 .request_async(http)
                 .await
         }
+        Grant::DeviceCode { device_code } => device_token(http, &client, device_code).await,
     };
     match answer {
         Ok(answer) => Ok(Exchanged { issued: IssuedTokens::from(answer), sent_at }),
@@ -123,6 +129,40 @@ pub(crate) fn oauth_client(
     Ok(client)
 }
 
+/// One device-code token request (RFC 8628 §3.4), shaped like the ones `oauth2` sends: the
+/// client ID (and a secret, when there is one) in the body, through the same transport.
+async fn device_token(
+    http: &Http,
+    client: &Client<'_>,
+    device_code: &secret::DeviceCode,
+) -> Result<TokenAnswer, RequestTokenError<RemoteError, BasicErrorResponse>> {
+    use oauth2::http::{Request, header};
+    let mut form = vec![
+        ("grant_type", DEVICE_GRANT),
+        ("device_code", device_code.expose()),
+        ("client_id", client.client_id),
+    ];
+    if let Some(secret) = client.client_secret {
+        form.push(("client_secret", secret.expose()));
+    }
+    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+    let request = Request::post(client.metadata.token_endpoint.as_str())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(body.into_bytes())
+        .map_err(|_| RequestTokenError::Other("the token URL is not valid".into()))?;
+    let response =
+        oauth2::AsyncHttpClient::call(http, request).await.map_err(RequestTokenError::Request)?;
+    let unreadable = |_| RequestTokenError::Other("an unreadable answer".into());
+    if response.status().is_success() {
+        serde_json::from_slice(response.body()).map_err(unreadable)
+    } else {
+        let answer: BasicErrorResponse =
+            serde_json::from_slice(response.body()).map_err(unreadable)?;
+        Err(RequestTokenError::ServerResponse(answer))
+    }
+}
+
 /// Turns a failed token request into one plain sentence. A refused refresh token
 /// (`invalid_grant`) means the grant has ended: the account must be connected again.
 fn token_error(
@@ -137,8 +177,15 @@ fn token_error(
     let remote = |error: RemoteError| Error::Remote(error.named(label));
     match error {
         RequestTokenError::ServerResponse(answer) => match (answer.error(), grant) {
+            // RFC 8628 §3.5: two answers mean "keep polling", two end the sign-in.
+            (code, Grant::DeviceCode { .. }) if device_answer(code).is_some() => {
+                device_answer(code).expect("checked above").into()
+            }
             (BasicErrorResponseType::InvalidGrant, Grant::Refresh { .. }) => {
                 Error::NeedsReconnect { provider: label.to_string() }
+            }
+            (BasicErrorResponseType::InvalidGrant, Grant::DeviceCode { .. }) => {
+                DeviceError::Expired.into()
             }
             (BasicErrorResponseType::InvalidGrant, Grant::Code { .. }) => Error::Invalid(format!(
                 "{label} did not accept the sign-in answer: it had expired or was already used. \
@@ -162,5 +209,16 @@ fn token_error(
         RequestTokenError::Parse(..) | RequestTokenError::Other(_) => {
             remote(RemoteError::Unreadable { host, what: "an answer AuthDeck could not read" })
         }
+    }
+}
+
+/// What a token endpoint's error means while a sign-in with a code is waiting.
+fn device_answer(code: &BasicErrorResponseType) -> Option<DeviceError> {
+    match code.as_ref() {
+        "authorization_pending" => Some(DeviceError::Pending),
+        "slow_down" => Some(DeviceError::SlowDown),
+        "access_denied" => Some(DeviceError::Denied),
+        "expired_token" => Some(DeviceError::Expired),
+        _ => None,
     }
 }

@@ -288,7 +288,7 @@ pub(crate) fn answer_object(
 
 /// Reads a body as a JSON object (or a form-encoded one, as GitHub may send); on failure,
 /// says what it was instead.
-fn json_object(response: &HttpResponse) -> Result<Map<String, Value>, &'static str> {
+pub(crate) fn json_object(response: &HttpResponse) -> Result<Map<String, Value>, &'static str> {
     let body = response.body();
     let content_type = response
         .headers()

@@ -40,7 +40,8 @@
 //! - Secrets: [`Secret`] (redacted, not serializable) in one keychain entry per account
 //!   (`keychain`, `token_set`).
 //! - Sign-in: `login` (PKCE, state, nonce), `callback` (checking answers), `pending`
-//!   (sign-ins shared between processes), `loopback`, `id_token`, `discovery`.
+//!   (sign-ins shared between processes), `loopback`, `id_token`, `discovery`; `device` (sign-in
+//!   with a code, RFC 8628) waits the same way with a poller as its route.
 //! - Tokens: `refresh` (single-flight, rotation), `expiry` (pure status rules),
 //!   `disconnect` (RFC 7009 revocation), `inspect`, `remote_check` (asking the provider
 //!   whether it still accepts a token), `activity` (history, hand-outs and who took them).
@@ -64,6 +65,7 @@ mod callback;
 mod config;
 mod deck;
 pub mod desktop;
+mod device;
 mod diagnostics;
 mod disconnect;
 mod discovery;
@@ -84,6 +86,7 @@ mod loopback;
 mod pending;
 mod private;
 mod provider;
+mod qr;
 mod refresh;
 mod remote_check;
 mod revoke;
@@ -145,6 +148,10 @@ pub use activity::{ActivityEntry, ActivityKind, HandOutKind};
 pub use atomic::write_json as write_json_atomically;
 pub use config::DeckConfig;
 pub use deck::Deck;
+pub use device::{
+    Clock, DEFAULT_INTERVAL, DeviceCodeView, DeviceError, SLOW_DOWN_STEP, Schedule,
+    StartedDeviceLogin, SystemClock,
+};
 pub use disconnect::DisconnectReport;
 pub use doctor::{DoctorReport, HandBack, Route as HandBackRoute};
 pub use error::{CallbackError, Error, ErrorKind, RemoteError, Result};
@@ -159,6 +166,7 @@ pub use provider::{
     ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
     ProviderConfig, ProviderInput, Redirect,
 };
+pub use qr::{svg as qr_svg, terminal as qr_terminal};
 pub use refresh::{BULK_CONCURRENCY, HandOut, HandedIdToken};
 pub use remote_check::{RemoteCheck, RemoteMethod};
 pub use secret::{

@@ -23,7 +23,7 @@ use crate::ids::LoginHandle;
 use crate::loopback::LoopbackListener;
 use crate::pending::{self, Outcome, PendingLogin, PendingSecrets};
 use crate::provider::{Redirect, quirks_of};
-use crate::secret::{IdToken, Kind, PkceVerifier, Secret};
+use crate::secret::{IdToken, Kind, Nonce, PkceVerifier, Secret};
 use crate::token_set::TokenSet;
 use crate::userinfo;
 
@@ -67,7 +67,15 @@ impl StartedLogin {
     }
 }
 
-fn random_secret<K: Kind>() -> Secret<K> {
+/// How a sign-in's ID token is tied to it: by the nonce a browser sign-in sent, or not at all
+/// for a sign-in with a code, whose grant has none.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdCheck<'a> {
+    Nonce(Option<&'a Nonce>),
+    Device,
+}
+
+pub(crate) fn random_secret<K: Kind>() -> Secret<K> {
     Secret::new(CsrfToken::new_random_len(32).into_secret())
 }
 
@@ -161,11 +169,20 @@ impl Deck {
         let verdict = callback::check(answer, expected)?;
         self.pending.claim(&handle)?;
         let result = self.finish_login(&handle, &login, verdict).await;
+        self.settle(&handle, result).await
+    }
+
+    /// Records how a claimed sign-in ended, for whoever waits for it, and forgets its secrets.
+    pub(crate) async fn settle(
+        &self,
+        handle: &LoginHandle,
+        result: Result<AccountView>,
+    ) -> Result<AccountView> {
         let outcome = match &result {
             Ok(account) => Outcome::Connected { account_id: account.id.clone() },
             Err(e) => Outcome::Failed { message: e.to_string(), kind: e.kind() },
         };
-        self.pending.finish(&self.keychain, &handle, &outcome).await;
+        self.pending.finish(&self.keychain, handle, &outcome).await;
         match &result {
             Ok(account) => tracing::info!(account = account.id, "sign-in completed"),
             Err(e) => tracing::info!(error = %e, "sign-in failed"),
@@ -215,10 +232,22 @@ impl Deck {
             verifier: &secrets.verifier,
             redirect_uri: &login.redirect_uri,
         };
-        let Exchanged { issued, sent_at } = exchange(&self.http, client, grant).await?;
+        let exchanged = exchange(&self.http, client, grant).await?;
+        self.connect(login, exchanged, IdCheck::Nonce(secrets.nonce.as_ref())).await
+    }
 
+    /// Saves the account a sign-in's tokens belong to, whichever grant got them: the ID token
+    /// checked, the same user at the same issuer as the same client kept as one account, the
+    /// secrets in the keychain before the metadata.
+    pub(crate) async fn connect(
+        &self,
+        login: &PendingLogin,
+        exchanged: Exchanged,
+        check: IdCheck<'_>,
+    ) -> Result<AccountView> {
+        let Exchanged { issued, sent_at } = exchanged;
         let identity = match (&issued.id_token, login.oidc) {
-            (Some(raw), _) => Some(self.verify_sign_in(login, raw, &secrets).await?),
+            (Some(raw), _) => Some(self.verify_sign_in(login, raw, check).await?),
             (None, true) => {
                 return Err(Error::IdToken("the provider sent no identity token".into()));
             }
@@ -322,12 +351,15 @@ impl Deck {
         &self,
         login: &PendingLogin,
         raw: &IdToken,
-        secrets: &PendingSecrets,
+        check: IdCheck<'_>,
     ) -> Result<Identity> {
-        let nonce = secrets
-            .nonce
-            .as_ref()
-            .ok_or_else(|| Error::IdToken("the sign-in had no nonce to check".into()))?;
+        let expect = match check {
+            IdCheck::Nonce(Some(nonce)) => Expect::SignIn { nonce },
+            IdCheck::Nonce(None) => {
+                return Err(Error::IdToken("the sign-in had no nonce to check".into()));
+            }
+            IdCheck::Device => Expect::Device,
+        };
         id_token::verify(
             &self.http,
             &self.keys,
@@ -337,7 +369,7 @@ impl Deck {
                 tenant_template: quirks_of(login.preset).tenant_issuer_template,
             },
             raw,
-            Expect::SignIn { nonce },
+            expect,
             Utc::now(),
         )
         .await

@@ -105,6 +105,15 @@ impl PendingStore {
     ) -> Result<LoginHandle> {
         let handle = LoginHandle::of_state(state.expose());
         keychain.set(&handle.keychain_key(), secrets.to_keychain()).await?;
+        self.open(state, login)
+    }
+
+    /// Records a sign-in whose secrets stay in the memory of the process that waits for it (a
+    /// sign-in with a code: only its poller needs the device code). Nothing can answer it from
+    /// outside, since its `state` never leaves this process; it is here so that a cancel and
+    /// the outcome reach every AuthDeck process the same way as for a browser sign-in.
+    pub fn open(&self, state: &State, login: &PendingLogin) -> Result<LoginHandle> {
+        let handle = LoginHandle::of_state(state.expose());
         let path = self.file(&handle, "json");
         atomic::write_json(&path, login).map_err(|e| Error::storage("save", path, e))?;
         Ok(handle)

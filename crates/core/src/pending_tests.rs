@@ -22,6 +22,7 @@ fn login(now: DateTime<Utc>) -> PendingLogin {
             jwks_uri: None,
             code_challenge_methods_supported: None,
             iss_parameter_supported: false,
+            device_authorization_endpoint: None,
         },
         redirect_uri: "dev.authdeck.app:/oauth/callback".into(),
         scopes: vec![],

@@ -66,6 +66,8 @@ pub mod kind {
         Code "AuthorizationCode" Shareable;
         /// A client secret.
         Client "ClientSecret" Shareable;
+        /// The `device_code` of a sign-in with a code (RFC 8628): only the poller holds it.
+        Device "DeviceCode";
         /// A keychain entry's value as stored (JSON holding secrets, or one secret).
         Stored "KeychainValue" Shareable;
     }
@@ -79,6 +81,7 @@ pub type State = Secret<kind::State>;
 pub type Nonce = Secret<kind::Nonce>;
 pub type AuthorizationCode = Secret<kind::Code>;
 pub type ClientSecret = Secret<kind::Client>;
+pub type DeviceCode = Secret<kind::Device>;
 pub type KeychainValue = Secret<kind::Stored>;
 
 impl Revocable for kind::Access {

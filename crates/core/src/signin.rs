@@ -5,7 +5,9 @@
 //! window). [`SignInSession::finish`] races those routes and resolves the one subtle case the
 //! same way for every caller: when the outcome is seen on disk while this session's own
 //! listener is still sending its page to the browser, it lets the listener finish (for up to
-//! [`PAGE_GRACE`]) instead of resetting the browser's connection.
+//! [`PAGE_GRACE`]) instead of resetting the browser's connection. A sign-in with a code
+//! ([`SignInSession::device`]) waits here too: its poller takes the listener's place, so
+//! cancelling, a cancel from another process and the outcome work the same for both.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::account::AccountView;
 use crate::deck::Deck;
+use crate::device::{DevicePoll, StartedDeviceLogin, SystemClock};
 use crate::error::{Error, Result};
 use crate::ids::LoginHandle;
 use crate::login::StartedLogin;
@@ -32,6 +35,7 @@ pub struct SignInSession {
     handle: LoginHandle,
     expires_at: DateTime<Utc>,
     loopback: Option<LoopbackListener>,
+    device: Option<DevicePoll>,
 }
 
 impl SignInSession {
@@ -42,6 +46,19 @@ impl SignInSession {
             handle: started.handle,
             expires_at: started.expires_at,
             loopback: started.loopback,
+            device: None,
+        }
+    }
+
+    /// Takes over a sign-in with a code started by [`Deck::start_device_login`]: its route is
+    /// polling the provider until the code is approved.
+    pub fn device(deck: &Deck, started: StartedDeviceLogin) -> Self {
+        SignInSession {
+            deck: deck.clone(),
+            handle: started.poll.handle.clone(),
+            expires_at: started.code.expires_at,
+            loopback: None,
+            device: Some(started.poll),
         }
     }
 
@@ -56,9 +73,9 @@ impl SignInSession {
         cancel: impl Future<Output = ()>,
         mut rejected: impl FnMut(&Error),
     ) -> Result<AccountView> {
-        let SignInSession { deck, handle, expires_at, loopback } = self;
+        let SignInSession { deck, handle, expires_at, loopback, device } = self;
         let answering = loopback.as_ref().map_or_else(Arc::default, LoopbackListener::answering);
-        let listener = serve(&deck, loopback);
+        let listener = serve(&deck, loopback, device);
         tokio::pin!(listener);
         let pasted = async {
             let Some(mut pasted) = pasted else { return std::future::pending().await };
@@ -92,13 +109,19 @@ impl SignInSession {
     }
 }
 
-/// The loopback route; never resolves when there is no listener.
-async fn serve(deck: &Deck, loopback: Option<LoopbackListener>) -> Result<AccountView> {
-    match loopback {
-        Some(listener) => {
+/// The loopback route, or the poller of a sign-in with a code; never resolves when there is
+/// neither.
+async fn serve(
+    deck: &Deck,
+    loopback: Option<LoopbackListener>,
+    device: Option<DevicePoll>,
+) -> Result<AccountView> {
+    match (loopback, device) {
+        (Some(listener), _) => {
             listener.serve(|url| async move { deck.complete_callback(&url).await }).await
         }
-        None => std::future::pending().await,
+        (None, Some(poll)) => deck.complete_device(poll, &SystemClock).await,
+        (None, None) => std::future::pending().await,
     }
 }
 

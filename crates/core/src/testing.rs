@@ -66,6 +66,10 @@ pub struct Seen {
 pub struct FakeProvider {
     key: CoreRsaPrivateSigningKey,
     token_replies: Mutex<VecDeque<Reply>>,
+    /// Answers of the device authorization endpoint (`/device/auth`), published in discovery
+    /// while `device` is true.
+    device_replies: Mutex<VecDeque<Reply>>,
+    pub device: Mutex<bool>,
     pub seen: Mutex<Vec<Seen>>,
     pub revocation: bool,
     pub userinfo: Mutex<Value>,
@@ -84,6 +88,8 @@ impl FakeProvider {
             key: CoreRsaPrivateSigningKey::from_pem(TEST_KEY, Some(JsonWebKeyId::new("k1".into())))
                 .expect("the test key parses"),
             token_replies: Mutex::default(),
+            device_replies: Mutex::default(),
+            device: Mutex::new(true),
             seen: Mutex::default(),
             revocation,
             userinfo: Mutex::new(json!({})),
@@ -92,6 +98,11 @@ impl FakeProvider {
             userinfo_status: Mutex::new(200),
             subject: Mutex::new("user-1".into()),
         }
+    }
+
+    /// Queues the next device-authorization answer.
+    pub fn device_reply(&self, reply: Reply) {
+        self.device_replies.lock().unwrap().push_back(reply);
     }
 
     /// Queues the next token-endpoint answer.
@@ -175,6 +186,9 @@ impl FakeProvider {
                 if self.introspection.lock().unwrap().is_some() {
                     doc["introspection_endpoint"] = json!(format!("{origin}/introspect"));
                 }
+                if *self.device.lock().unwrap() {
+                    doc["device_authorization_endpoint"] = json!(format!("{origin}/device/auth"));
+                }
                 Reply::json(200, doc)
             }
             "/jwks" => {
@@ -193,6 +207,12 @@ impl FakeProvider {
                 }
             },
             "/revoke" => Reply::json(*self.revoke_status.lock().unwrap(), json!({})),
+            "/device/auth" => {
+                self.device_replies.lock().unwrap().pop_front().unwrap_or(Reply::json(
+                    400,
+                    json!({"error": "invalid_request", "error_description": "unscripted"}),
+                ))
+            }
             "/token" => self.token_replies.lock().unwrap().pop_front().unwrap_or(Reply::json(
                 400,
                 json!({"error": "invalid_request", "error_description": "unscripted"}),
@@ -270,6 +290,7 @@ impl TestDeck {
             client_secret: ClientSecretSource::None,
             scopes: vec!["openid".into(), "email".into(), "offline_access".into()],
             redirect: Redirect::default(),
+            device_authorization: None,
         }
     }
 

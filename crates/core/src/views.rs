@@ -89,6 +89,11 @@ pub struct ProviderView {
     pub redirect: Redirect,
     /// The redirect URI to register with the provider.
     pub redirect_uri: String,
+    /// The RFC 8628 device authorization endpoint given by hand or by the preset.
+    pub device_authorization: Option<String>,
+    /// Whether "Sign in with a code" is offered: an endpoint is configured, or the provider
+    /// has an issuer whose discovery may publish one (a provider without it says so then).
+    pub device_sign_in: bool,
 }
 
 impl From<&ProviderConfig> for ProviderView {
@@ -106,6 +111,8 @@ impl From<&ProviderConfig> for ProviderView {
             scopes: p.scopes.clone(),
             redirect: p.redirect.clone(),
             redirect_uri: p.redirect.display_uri(),
+            device_authorization: p.device_authorization.clone(),
+            device_sign_in: p.device_authorization.is_some() || p.issuer.is_some(),
         }
     }
 }

@@ -37,6 +37,10 @@ pub struct ProviderInput {
     /// Name of an environment variable holding the client secret.
     #[serde(default)]
     pub client_secret_env: Option<String>,
+    /// RFC 8628 device authorization endpoint (sign-in with a code), when discovery and the
+    /// preset do not give it.
+    #[serde(default)]
+    pub device_authorization_url: Option<String>,
 }
 
 const OIDC_SCOPES: [&str; 4] = ["openid", "email", "profile", "offline_access"];
@@ -85,6 +89,7 @@ impl ProviderInput {
                     client_secret: ClientSecretSource::None,
                     scopes,
                     redirect: Redirect::default(),
+                    device_authorization: None,
                 }
             }
         };
@@ -106,6 +111,9 @@ impl ProviderInput {
             (None, false) => {}
         }
         config.label = blank(self.label);
+        if let Some(url) = blank(self.device_authorization_url) {
+            config.device_authorization = Some(url);
+        }
         if let Some(var) = blank(self.client_secret_env) {
             config.client_secret = ClientSecretSource::Env { var };
         }

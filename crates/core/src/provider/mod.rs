@@ -153,6 +153,10 @@ pub struct ProviderConfig {
     pub scopes: Vec<String>,
     #[serde(default)]
     pub redirect: Redirect,
+    /// RFC 8628 device authorization endpoint, when given by hand or by a preset; otherwise
+    /// discovery's `device_authorization_endpoint` is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_authorization: Option<String>,
 }
 
 impl ProviderConfig {
@@ -199,6 +203,9 @@ impl ProviderConfig {
         }
         if let Redirect::DeepLink { uri } = &self.redirect {
             Redirect::parse(uri)?;
+        }
+        if let Some(url) = &self.device_authorization {
+            check_url("device authorization URL", url)?;
         }
         if let ClientSecretSource::Env { var } = &self.client_secret
             && (var.is_empty() || var.contains('='))
@@ -286,6 +293,7 @@ mod tests {
             client_secret: ClientSecretSource::None,
             scopes: vec!["openid".into()],
             redirect: Redirect::default(),
+            device_authorization: None,
         }
     }
 
@@ -301,6 +309,14 @@ mod tests {
         assert!(err.contains("127.0.0.1 or [::1]"), "{err}");
         assert!(oidc("http://127.0.0.1.example.com").validate().is_err());
         assert!(oidc("ftp://id.example.com").validate().is_err());
+        let device = |url: &str| ProviderConfig {
+            device_authorization: Some(url.into()),
+            ..oidc("https://id.example.com")
+        };
+        assert!(device("https://id.example.com/device").validate().is_ok());
+        assert!(device("http://127.0.0.1:9/device").validate().is_ok());
+        let err = device("http://id.example.com/device").validate().unwrap_err().to_string();
+        assert!(err.contains("device authorization URL"), "{err}");
     }
 
     #[test]

@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 use super::{ClientSecretSource, Endpoints, ProviderConfig, Redirect};
 use crate::error::{Error, Result};
 
+/// GitHub's device authorization endpoint (sign-in with a code).
+pub const GITHUB_DEVICE: &str = "https://github.com/login/device/code";
+/// Google's, which it allows only for some client types and scopes.
+pub const GOOGLE_DEVICE: &str = "https://oauth2.googleapis.com/device/code";
+
 /// A known provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -118,6 +123,7 @@ impl Preset {
             client_secret: ClientSecretSource::None,
             scopes: scopes("openid email profile offline_access"),
             redirect: Redirect::default(),
+            device_authorization: None,
         };
         match self {
             Preset::Google => {
@@ -125,10 +131,14 @@ impl Preset {
                 config.scopes = scopes("openid email profile");
                 // Google desktop clients only accept loopback redirects.
                 config.redirect = Redirect::loopback();
+                config.device_authorization = Some(GOOGLE_DEVICE.into());
             }
             Preset::Microsoft => {
                 let tenant = tenant.unwrap_or("common");
                 config.issuer = Some(format!("https://login.microsoftonline.com/{tenant}/v2.0"));
+                config.device_authorization = Some(format!(
+                    "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/devicecode"
+                ));
                 config.redirect = Redirect::loopback();
             }
             Preset::Github => {
@@ -139,6 +149,7 @@ impl Preset {
                     userinfo: Some("https://api.github.com/user".into()),
                 });
                 config.scopes = scopes("read:user user:email");
+                config.device_authorization = Some(GITHUB_DEVICE.into());
                 config.redirect = Redirect::loopback();
             }
             Preset::Gitlab => {
@@ -204,5 +215,18 @@ mod tests {
             Some("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0")
         );
         assert!(Preset::Microsoft.quirks().tenant_issuer_template);
+        assert_eq!(
+            ms.device_authorization.as_deref(),
+            Some(
+                "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode"
+            )
+        );
+        assert_eq!(github.device_authorization.as_deref(), Some(GITHUB_DEVICE));
+        let google = Preset::Google.config("g", "c", None, None).unwrap();
+        assert_eq!(google.device_authorization.as_deref(), Some(GOOGLE_DEVICE));
+        assert_eq!(
+            Preset::Gitlab.config("gl", "c", None, None).unwrap().device_authorization,
+            None
+        );
     }
 }

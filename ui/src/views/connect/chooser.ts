@@ -19,6 +19,8 @@ export interface ChooserView {
 
 export interface ChooserHandlers {
   choose: (provider: ProviderView, trigger: HTMLButtonElement) => void;
+  /** "Sign in with a code", for a provider that offers it. */
+  chooseDevice: (provider: ProviderView, trigger: HTMLButtonElement) => void;
   add: () => void;
   cancel: () => void;
   /** How many accounts use a provider (for the remove warning). */
@@ -57,7 +59,13 @@ export function renderChooser(body: HTMLElement, view: ChooserView, on: ChooserH
       icons.trash(),
     );
     remove.addEventListener('click', () => { confirmRemove(provider, item, on); });
-    const item = h('li', { class: 'choice-item' }, [h('div', { class: 'choice-wrap' }, [choice, desc]), remove]);
+    // Beside the browser sign-in: for machines whose browser's answer cannot come back.
+    const device = provider.device_sign_in
+      ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm choice-device', 'aria-describedby': descId, 'data-device': provider.name },
+        h('span', { class: 'btn-label' }, 'Sign in with a code'))
+      : null;
+    device?.addEventListener('click', () => { on.chooseDevice(provider, device); });
+    const item = h('li', { class: 'choice-item' }, [h('div', { class: 'choice-wrap' }, [choice, desc]), device, remove]);
     list.appendChild(item);
     if (provider.name === view.focusProvider) {
       focusTarget = choice;

@@ -8,12 +8,13 @@ import { button, h, replaceChildren } from '../../dom';
 import type { IpcFailure } from '../../errors';
 import { icons } from '../../icons';
 import { ipc } from '../../ipc';
-import type { AccountView, CallbackHandled, LoginFinished, LoginStarted, PresetView, ProviderView } from '../../ipc';
+import type { AccountView, CallbackHandled, DeviceStarted, LoginFinished, LoginStarted, PresetView, ProviderView } from '../../ipc';
 import { whoIs } from '../../logic/accounts';
 import { sortProviders } from '../../logic/providers';
 import { focusFirst, openDialog, type Dialog } from '../dialog';
 import { renderAddForm } from './addForm';
 import { renderChooser, showStarting, type ChooserView } from './chooser';
+import { renderDeviceCode } from './deviceCode';
 import { footer } from './fields';
 import { initial, isOver, next, type ConnectEvent, type ConnectState, type ProviderRef } from './machine';
 import { renderFailed, renderWaiting, type ShowPasteError } from './waiting';
@@ -34,6 +35,8 @@ export class ConnectFlow {
   private providers: ProviderView[] = [];
   private presets: PresetView[] = [];
   private showPasteError: ShowPasteError | null = null;
+  /** The last sign-in asked for was with a code (Try again asks for a new code). */
+  private device = false;
 
   private constructor(private readonly deps: ConnectDeps, title: string, state: ConnectState) {
     this.state = state;
@@ -152,6 +155,10 @@ export class ConnectFlow {
         const ref = { name: provider.name, label: provider.label };
         void this.start(ref, () => ipc.startLogin(provider.name), trigger);
       },
+      chooseDevice: (provider, trigger) => {
+        if (this.state.screen !== 'choose') return;
+        void this.startDevice({ name: provider.name, label: provider.label }, trigger);
+      },
       add: () => { this.showAddForm(false); },
       cancel: () => { this.dialog.close(); },
       accountsUsing: this.deps.accountsUsing,
@@ -178,14 +185,32 @@ export class ConnectFlow {
     });
   }
 
-  private async start(provider: ProviderRef, call: () => Promise<LoginStarted>, trigger?: HTMLButtonElement): Promise<void> {
+  private start(provider: ProviderRef, call: () => Promise<LoginStarted>, trigger?: HTMLButtonElement): Promise<void> {
+    this.device = false;
+    return this.begin(provider, call, (s) => { this.showWaiting(s); }, (s) => s.ticket.handle, ' Opening your browser…', trigger);
+  }
+
+  /** "Sign in with a code": the same wait, with the code screen instead of the browser's. */
+  private startDevice(provider: ProviderRef, trigger?: HTMLButtonElement): Promise<void> {
+    this.device = true;
+    return this.begin(provider, () => ipc.startDeviceLogin(provider.name), (s) => { this.showDeviceCode(s); }, (s) => s.code.handle, ' Asking for a code…', trigger);
+  }
+
+  private async begin<T>(
+    provider: ProviderRef,
+    call: () => Promise<T>,
+    show: (started: T) => void,
+    handleOf: (started: T) => string,
+    busy: string,
+    trigger?: HTMLButtonElement,
+  ): Promise<void> {
     this.dispatch({ type: 'start', provider });
     if (trigger !== undefined) {
       showStarting(this.dialog.body, trigger);
     } else {
-      replaceChildren(this.dialog.body, h('p', { class: 'muted loading' }, [icons.spinner(), ' Opening your browser…']));
+      replaceChildren(this.dialog.body, h('p', { class: 'muted loading' }, [icons.spinner(), busy]));
     }
-    let started: LoginStarted;
+    let started: T;
     try {
       started = await call();
     } catch (error) {
@@ -196,9 +221,18 @@ export class ConnectFlow {
       else this.fail(failure.message);
       return;
     }
-    if (!isOver(this.state)) this.showWaiting(started);
+    if (!isOver(this.state)) show(started);
     // Closed while starting: the machine cancels the sign-in just begun.
-    this.dispatch({ type: 'started', handle: started.ticket.handle });
+    this.dispatch({ type: 'started', handle: handleOf(started) });
+  }
+
+  private showDeviceCode(started: DeviceStarted): void {
+    const who = this.state.provider?.label ?? 'your provider';
+    this.dialog.setTitle(this.state.reconnect?.title ?? 'Sign in with a code');
+    renderDeviceCode(this.dialog.body, started, who, {
+      cancel: () => { this.dialog.close(); },
+      onFailure: this.onFailure,
+    });
   }
 
   private showWaiting(started: LoginStarted): void {
@@ -209,7 +243,22 @@ export class ConnectFlow {
       cancel: () => { this.dialog.close(); },
       onFailure: this.onFailure,
       isOver: () => isOver(this.state) || this.dialog.closed,
+      device: this.offersDevice() ? () => { this.switchToDevice(started.ticket.handle); } : undefined,
     });
+  }
+
+  /** Whether the provider being signed in with offers sign-in with a code. */
+  private offersDevice(): boolean {
+    const name = this.state.provider?.name;
+    return this.providers.some((p) => p.name === name && p.device_sign_in);
+  }
+
+  /** The browser's answer cannot come back: drop that sign-in and ask for a code instead. */
+  private switchToDevice(handle: string): void {
+    const provider = this.state.provider;
+    if (provider === null || this.state.handle !== handle) return;
+    void ipc.cancelLogin(handle).catch(() => undefined);
+    void this.startDevice(provider);
   }
 
   private fail(message: string): void {
@@ -219,6 +268,7 @@ export class ConnectFlow {
       retry: () => {
         const { reconnect, provider } = this.state;
         if (reconnect !== null) void this.start(provider ?? { name: '', label: '' }, () => ipc.reconnectAccount(reconnect.id));
+        else if (provider !== null && this.device) void this.startDevice(provider);
         else if (provider !== null) void this.start(provider, () => ipc.startLogin(provider.name));
       },
       close: () => { this.dialog.close(); },

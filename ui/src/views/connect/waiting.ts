@@ -16,6 +16,8 @@ export interface WaitingHandlers {
   onFailure: (failure: IpcFailure) => void;
   /** Whether the flow ended meanwhile (then a failed paste is not shown). */
   isOver: () => boolean;
+  /** "Sign in with a code" instead, when the provider offers it. */
+  device?: () => void;
 }
 
 /** Shows `message` under the paste field, if the waiting screen is still on screen. */
@@ -114,6 +116,12 @@ export function renderWaiting(body: HTMLElement, started: LoginStarted, who: str
     browserPart,
     h('hr', { class: 'divider' }),
     form,
+    on.device !== undefined
+      ? h('p', { class: 'field-hint device-offer' }, [
+          "The browser can't get back to AuthDeck? ",
+          button('Sign in with a code', () => { on.device?.(); }, { variant: 'ghost', size: 'sm' }),
+        ])
+      : null,
     footer([reopen, h('span', { class: 'spacer' }), cancel]),
   ]);
   replaceChildren(body, waiting);
