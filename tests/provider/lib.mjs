@@ -202,7 +202,9 @@ function memoryAdapterFactory() {
   return (model) => new MemoryAdapter(model, store, CLOCK_TOLERANCE);
 }
 
-function buildConfiguration({ base, accessTtl, idTokenTtl, refreshTtl }) {
+function buildConfiguration({
+  base, accessTtl, idTokenTtl, refreshTtl, registration,
+}) {
   const client = {
     application_type: 'native',
     grant_types: ['authorization_code', 'refresh_token'],
@@ -238,6 +240,10 @@ function buildConfiguration({ base, accessTtl, idTokenTtl, refreshTtl }) {
     },
     features: {
       devInteractions: { enabled: false },
+      // Open RFC 7591 registration at /reg and RFC 7592 management at /reg/:id, unless turned
+      // off (an issuer that needs a client ID from its administrator).
+      registration: { enabled: registration, initialAccessToken: false },
+      registrationManagement: { enabled: registration, rotateRegistrationAccessToken: false },
       revocation: {
         enabled: true,
         // same policy as oidc-provider's default, minus its "you SHOULD change this" notice
@@ -421,6 +427,7 @@ function closeServer(server) {
  * @param {boolean} [opts.proxy=false] put the fault proxy on the public port
  * @param {number} [opts.controlPort=0] fault proxy control port (with proxy)
  * @param {string} [opts.autoLogin] username: interactions complete themselves
+ * @param {boolean} [opts.registration=true] open dynamic client registration (RFC 7591/7592)
  * @returns {Promise<{issuer:string, port:number, proxy?:object, provider:object, close():Promise<void>}>}
  */
 export async function startProvider(opts = {}) {
@@ -433,6 +440,7 @@ export async function startProvider(opts = {}) {
     proxy: withProxy = false,
     controlPort = 0,
     autoLogin,
+    registration = true,
   } = opts;
   for (const [name, v] of Object.entries({ accessTtl, idTokenTtl, refreshTtl })) {
     if (!Number.isInteger(v) || v <= 0) throw new TypeError(`${name} must be a positive integer (seconds)`);
@@ -454,7 +462,7 @@ export async function startProvider(opts = {}) {
 
   const issuer = `http://${HOST}:${publicPort}${base}`;
   const provider = new Provider(issuer, buildConfiguration({
-    base, accessTtl, idTokenTtl, refreshTtl,
+    base, accessTtl, idTokenTtl, refreshTtl, registration,
   }));
   // Mounted under the issuer path: tell oidc-provider where (used for every URL it builds).
   if (base) provider.use((ctx, next) => { ctx.mountPath = base; return next(); });

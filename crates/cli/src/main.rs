@@ -11,6 +11,7 @@ mod doctor;
 mod exec;
 mod git_credential;
 mod print;
+mod share;
 mod wait;
 
 use std::io::{Read, Write};
@@ -121,10 +122,23 @@ async fn run(command: Command) -> Result<()> {
             let name = add.name.clone();
             let (config, secret) = provider_config(*add)?;
             let config = deck.add_provider(config, secret).await?;
-            print::say!(
-                "Added provider {name}. Register this redirect URI with the provider: {}",
-                config.redirect.display_uri()
-            );
+            if config.registered.is_some() {
+                print::say!(
+                    "Added provider {name}; AuthDeck registered itself with the provider, so there \
+                     is nothing to register."
+                );
+            } else {
+                print::say!(
+                    "Added provider {name}. Register this redirect URI with the provider: {}",
+                    config.redirect.display_uri()
+                );
+            }
+        }
+        Command::Provider(ProviderCommand::Export { name, output, link }) => {
+            share::export(&deck, &name, output.as_deref(), link)?;
+        }
+        Command::Provider(ProviderCommand::Import { source, name }) => {
+            share::import(&deck, &source, name.as_deref()).await?;
         }
         Command::Provider(ProviderCommand::List { json: as_json }) => {
             let list = deck.providers()?;
@@ -136,8 +150,11 @@ async fn run(command: Command) -> Result<()> {
             }
         }
         Command::Provider(ProviderCommand::Remove { name }) => {
-            deck.remove_provider(&name).await?;
+            let warning = deck.remove_provider(&name).await?;
             print::say!("Removed provider {name}.");
+            if let Some(warning) = warning {
+                print::say_err!("{warning}");
+            }
         }
         Command::Login { provider, no_browser, hint } => {
             let started = deck.start_login(&provider, LoginOptions { login_hint: hint }).await?;
@@ -309,7 +326,7 @@ fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<ClientSec
         preset: add.preset,
         issuer: add.issuer,
         endpoints,
-        client_id: add.client_id,
+        client_id: add.client_id.unwrap_or_default(),
         scopes: (!add.scope.is_empty()).then_some(add.scope),
         redirect_uri: add.redirect_uri,
         loopback: add.loopback,

@@ -165,7 +165,10 @@ pub fn providers(list: &[ProviderConfig]) -> String {
 
 /// `provider list --json`: the same [`ProviderView`] the window lists.
 pub fn provider_json(p: &ProviderConfig) -> Value {
-    serde_json::to_value(ProviderView::from(p)).expect("provider view serializes")
+    let mut value = serde_json::to_value(ProviderView::from(p)).expect("provider view serializes");
+    // Whether AuthDeck registered this client itself (never the registration's token).
+    value["registered"] = Value::Bool(p.registered.is_some());
+    value
 }
 
 pub fn inspection(i: &Inspection, now: DateTime<Utc>) -> String {

@@ -38,11 +38,18 @@ pub struct ProviderMetadata {
     /// RFC 9207: the provider sends `iss` with every authorization answer.
     #[serde(default)]
     pub iss_parameter_supported: bool,
+    /// RFC 7591: where a client may register itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_endpoint: Option<String>,
+    /// The grants the provider says it supports (`None` when it does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_types_supported: Option<Vec<String>>,
 }
 
 /// Resolves the endpoints of a configured provider, over the network for an issuer.
 pub async fn resolve(http: &Http, config: &ProviderConfig) -> Result<ProviderMetadata> {
-    config.validate()?;
+    // The client ID may still be missing: registration resolves the endpoints to get one.
+    config.validate_settings()?;
     let quirks = quirks_of(config.preset);
     let metadata = match (&config.issuer, &config.endpoints) {
         (Some(issuer), _) => discover(http, issuer, quirks).await?,
@@ -55,6 +62,8 @@ pub async fn resolve(http: &Http, config: &ProviderConfig) -> Result<ProviderMet
             jwks_uri: None,
             code_challenge_methods_supported: None,
             iss_parameter_supported: false,
+            registration_endpoint: None,
+            grant_types_supported: None,
         },
         (None, None) => unreachable!("validate() requires an issuer or endpoints"),
     };
@@ -153,6 +162,11 @@ fn from_documents(
         iss_parameter_supported: field("authorization_response_iss_parameter_supported")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        // Only self-registration uses it: a bad one makes that unavailable, not the sign-in.
+        registration_endpoint: url_field("registration_endpoint").ok().flatten(),
+        grant_types_supported: field("grant_types_supported").and_then(Value::as_array).map(|a| {
+            a.iter().filter_map(Value::as_str).map(String::from).collect::<Vec<_>>()
+        }),
     })
 }
 

@@ -22,6 +22,12 @@ pub enum Error {
     UnknownProvider(String),
     #[error("A provider called \"{0}\" already exists. Pick another name or remove it first.")]
     ProviderExists(String),
+    /// No client ID was given and the provider does not let AuthDeck register itself.
+    #[error(
+        "This provider needs a client ID from its administrator, because it does not let \
+         AuthDeck register itself."
+    )]
+    NeedsClientId,
     #[error("There is no connected account \"{0}\".")]
     UnknownAccount(String),
     #[error(

@@ -84,8 +84,10 @@ mod pending;
 mod private;
 mod provider;
 mod refresh;
+mod registration;
 mod revoke;
 mod secret;
+mod share;
 mod signin;
 #[cfg(test)]
 mod testing;
@@ -151,13 +153,14 @@ pub use inspect::{Inspection, TokenShape};
 pub use keychain::{MemoryStore, SecretStore};
 pub use login::{LoginOptions, LoginTicket, StartedLogin};
 pub use provider::{
-    ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
-    ProviderConfig, ProviderInput, Redirect,
+    ClientSecretSource, Endpoints, FILE_VERSION, MAX_FILE_BYTES, PROVIDER_NAME_MAX_LEN,
+    PROVIDER_NAME_PUNCTUATION, Preset, ProviderConfig, ProviderFile, ProviderInput, Redirect,
+    Registration,
 };
 pub use refresh::{BULK_CONCURRENCY, HandOut, HandedIdToken};
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
-    PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,
+    PkceVerifier, RefreshToken, RegistrationToken, Revocable, Secret, Shareable, State, kind,
 };
 pub use signin::SignInSession;
 pub use views::{

@@ -21,6 +21,8 @@ fn login(now: DateTime<Utc>) -> PendingLogin {
             jwks_uri: None,
             code_challenge_methods_supported: None,
             iss_parameter_supported: false,
+            registration_endpoint: None,
+            grant_types_supported: None,
         },
         redirect_uri: "dev.authdeck.app:/oauth/callback".into(),
         scopes: vec![],

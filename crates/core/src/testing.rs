@@ -56,6 +56,10 @@ pub struct Seen {
     pub path: String,
     /// Form fields of a POST.
     pub form: HashMap<String, String>,
+    pub method: String,
+    /// The raw body (JSON for registration).
+    pub body: String,
+    pub authorization: Option<String>,
 }
 
 /// The scripted provider.
@@ -68,6 +72,10 @@ pub struct FakeProvider {
     pub revoke_status: Mutex<u16>,
     /// The `sub` of the ID tokens [`FakeProvider::tokens`] issues.
     pub subject: Mutex<String>,
+    /// With an answer here, discovery lists `/reg` and registration gets this answer.
+    pub registration: Mutex<Option<Reply>>,
+    /// The status of `DELETE /reg/...` (RFC 7592).
+    pub unregister_status: Mutex<u16>,
 }
 
 impl FakeProvider {
@@ -81,6 +89,8 @@ impl FakeProvider {
             userinfo: Mutex::new(json!({})),
             revoke_status: Mutex::new(200),
             subject: Mutex::new("user-1".into()),
+            registration: Mutex::default(),
+            unregister_status: Mutex::new(204),
         }
     }
 
@@ -135,7 +145,20 @@ impl FakeProvider {
         let form: HashMap<String, String> = url::form_urlencoded::parse(request.body())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        self.seen.lock().unwrap().push(Seen { origin: origin.clone(), path: path.clone(), form });
+        let seen = Seen {
+            origin: origin.clone(),
+            path: path.clone(),
+            form,
+            method: request.method().to_string(),
+            body: String::from_utf8_lossy(request.body()).into_owned(),
+            authorization: request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .map(String::from),
+        };
+        self.seen.lock().unwrap().push(seen);
+        let registration = self.registration.lock().unwrap().clone();
         match path.as_str() {
             "/.well-known/openid-configuration" => {
                 // Every host is an issuer of its own, with the same signing key.
@@ -150,6 +173,9 @@ impl FakeProvider {
                 if self.revocation {
                     doc["revocation_endpoint"] = json!(format!("{origin}/revoke"));
                 }
+                if registration.is_some() {
+                    doc["registration_endpoint"] = json!(format!("{origin}/reg"));
+                }
                 Reply::json(200, doc)
             }
             "/jwks" => {
@@ -158,6 +184,12 @@ impl FakeProvider {
             }
             "/userinfo" => Reply::json(200, self.userinfo.lock().unwrap().clone()),
             "/revoke" => Reply::json(*self.revoke_status.lock().unwrap(), json!({})),
+            "/reg" if registration.is_some() => registration.unwrap(),
+            p if p.starts_with("/reg/") => Reply::Http {
+                status: *self.unregister_status.lock().unwrap(),
+                content_type: "text/plain",
+                body: String::new(),
+            },
             "/token" => self.token_replies.lock().unwrap().pop_front().unwrap_or(Reply::json(
                 400,
                 json!({"error": "invalid_request", "error_description": "unscripted"}),
@@ -228,6 +260,7 @@ impl TestDeck {
             client_secret: ClientSecretSource::None,
             scopes: vec!["openid".into(), "email".into(), "offline_access".into()],
             redirect: Redirect::default(),
+            registered: None,
         }
     }
 

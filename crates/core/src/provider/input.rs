@@ -42,7 +42,8 @@ pub struct ProviderInput {
 const OIDC_SCOPES: [&str; 4] = ["openid", "email", "profile", "offline_access"];
 
 impl ProviderInput {
-    /// Builds and validates the configuration.
+    /// Builds and validates the configuration. An empty client ID is left empty: the deck
+    /// then registers AuthDeck with the provider (RFC 7591) when the provider allows it.
     pub fn build(self) -> Result<ProviderConfig> {
         let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let (issuer, preset) = (blank(self.issuer), blank(self.preset));
@@ -85,6 +86,7 @@ impl ProviderInput {
                     client_secret: ClientSecretSource::None,
                     scopes,
                     redirect: Redirect::default(),
+                    registered: None,
                 }
             }
         };
@@ -109,7 +111,7 @@ impl ProviderInput {
         if let Some(var) = blank(self.client_secret_env) {
             config.client_secret = ClientSecretSource::Env { var };
         }
-        config.validate()?;
+        config.validate_settings()?;
         Ok(config)
     }
 }

@@ -118,6 +118,7 @@ impl Preset {
             client_secret: ClientSecretSource::None,
             scopes: scopes("openid email profile offline_access"),
             redirect: Redirect::default(),
+            registered: None,
         };
         match self {
             Preset::Google => {

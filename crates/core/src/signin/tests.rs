@@ -32,6 +32,7 @@ async fn deck_with(redirect: Redirect) -> (tempfile::TempDir, Deck) {
         client_secret: ClientSecretSource::None,
         scopes: vec!["read".into()],
         redirect,
+        registered: None,
     };
     deck.add_provider(config, None).await.unwrap();
     (dir, deck)
