@@ -314,6 +314,14 @@ fn expiry_words(view: &authdeck_core::AccountView) -> String {
 
 /// Builds a provider from `provider add` flags.
 fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<ClientSecret>)> {
+    // Absent means "register"; given but blank is a mistake.
+    if add.client_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+        return Err(Error::Invalid(
+            "The client ID is empty. Give one, or leave out --client-id to let AuthDeck register \
+             itself with the provider."
+                .into(),
+        ));
+    }
     let endpoints = add.auth_url.map(|authorization| Endpoints {
         authorization,
         token: add.token_url.unwrap_or_default(),
