@@ -90,13 +90,6 @@ test('add without a client ID registers, signs in, exports as "register on impor
   link = (await ok(['provider', 'export', 'self', '--link'], { home })).stdout.trim();
   assert.match(link, /^dev\.authdeck\.app:\/provider\?file=[A-Za-z0-9_-]+$/);
   assert.ok(link.length < 2048, `the link is ${link.length} bytes`);
-  reliability({
-    area: 'Onboarding',
-    name: 'provider link length',
-    sees: `a ${link.length}-byte dev.authdeck.app: link`,
-    asserts: 'well under 2 KB',
-    test: 'tests/cli/onboarding.test.mjs',
-  });
 
   // Still in use: the registration stays.
   const kept = await ok(['provider', 'remove', 'self'], { home });
@@ -176,11 +169,11 @@ test('an issuer without registration needs a client ID from its administrator', 
   assert.match(imported.stderr, /needs a client ID from its administrator/);
   assert.deepEqual(await providers(home), []);
   reliability({
-    area: 'Onboarding',
-    name: 'no registration endpoint',
+    area: 'Hostile provider files and links',
+    name: 'provider add without a client ID at an issuer without registration',
     sees: r.stderr,
-    asserts: 'nothing added',
-    test: 'tests/cli/onboarding.test.mjs',
+    asserts: 'exit 1, one sentence; nothing added (also for a "register on import" file)',
+    test: 'tests/cli/onboarding.test.mjs: an issuer without registration needs a client ID from its administrator',
   });
 });
 
@@ -216,11 +209,11 @@ test('each hostile or broken provider file is refused in one sentence, nothing a
     if (what === 'oversized') assert.match(viaLink.stderr, /too long to be a provider link/);
     else assert.equal(viaLink.stderr, r.stderr, `${what}: a link is refused like its file`);
     reliability({
-      area: 'Onboarding',
+      area: 'Hostile provider files and links',
       name: `provider file with ${what}`,
       sees: r.stderr,
-      asserts: 'refused, nothing added',
-      test: 'tests/cli/onboarding.test.mjs',
+      asserts: 'exit 1, one sentence, no secret value repeated; nothing added; the same file as a link is refused alike',
+      test: 'tests/cli/onboarding.test.mjs: each hostile or broken provider file is refused in one sentence, nothing added',
     });
   }
   const damaged = await fails(['provider', 'import', 'dev.authdeck.app:/provider?file=%%%'], { home });
