@@ -164,9 +164,9 @@ fn from_documents(
             .unwrap_or(false),
         // Only self-registration uses it: a bad one makes that unavailable, not the sign-in.
         registration_endpoint: url_field("registration_endpoint").ok().flatten(),
-        grant_types_supported: field("grant_types_supported").and_then(Value::as_array).map(|a| {
-            a.iter().filter_map(Value::as_str).map(String::from).collect::<Vec<_>>()
-        }),
+        grant_types_supported: field("grant_types_supported")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect::<Vec<_>>()),
     })
 }
 

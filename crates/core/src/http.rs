@@ -171,7 +171,11 @@ impl Http {
 
     /// DELETE with a bearer credential (RFC 7592 client deletion). `bearer` is exposed by the
     /// caller, where the secret is named.
-    pub(crate) async fn delete(&self, url: &Url, bearer: &str) -> Result<HttpResponse, RemoteError> {
+    pub(crate) async fn delete(
+        &self,
+        url: &Url,
+        bearer: &str,
+    ) -> Result<HttpResponse, RemoteError> {
         let value = HeaderValue::from_str(&format!("Bearer {bearer}"))
             .map_err(|_| RemoteError::Connect { host: host_of(url) })?;
         let request = http::Request::delete(url.as_str())

@@ -75,7 +75,8 @@ pub(crate) fn read_answer(url: &Url, answer: &HttpResponse) -> Result<Issued> {
         }
         status => return Err(RemoteError::Unavailable { host, status: status.as_u16() }.into()),
     }
-    let unreadable = || RemoteError::Unreadable { host: host.clone(), what: "an unusable registration" };
+    let unreadable =
+        || RemoteError::Unreadable { host: host.clone(), what: "an unusable registration" };
     let client_id = text("client_id").filter(|id| !id.trim().is_empty()).ok_or_else(unreadable)?;
     let client_uri = text("registration_client_uri")
         .filter(|uri| check_url("registration address", uri).is_ok());
@@ -99,14 +100,16 @@ impl Deck {
         // The registration token has nowhere else to go.
         self.keychain.check().await?;
         let body = request_body(config, metadata.grant_types_supported.as_deref());
-        let answer = self.http.post_json(&url, &body).await.map_err(|e| e.named(&config.label()))?;
+        let answer =
+            self.http.post_json(&url, &body).await.map_err(|e| e.named(&config.label()))?;
         let issued = read_answer(&url, &answer).map_err(|e| e.named(&config.label()))?;
         let registration = Registration {
             registration_client_uri: issued.client_uri.clone(),
             token_key: rand::random::<[u8; 16]>().iter().map(|b| format!("{b:02x}")).collect(),
         };
         if let Some(token) = &issued.token
-            && let Err(e) = self.keychain.set(&token_key(&registration), token.clone().into_kind()).await
+            && let Err(e) =
+                self.keychain.set(&token_key(&registration), token.clone().into_kind()).await
         {
             // Not kept, so not manageable: take it back now.
             if let Some(uri) = &issued.client_uri {
@@ -152,7 +155,9 @@ async fn delete(deck: &Deck, uri: &str, token: &RegistrationToken) -> Result<()>
     let answer = deck.http.delete(&url, token.expose()).await?;
     match answer.status() {
         StatusCode::NO_CONTENT | StatusCode::OK | StatusCode::NOT_FOUND => Ok(()),
-        status => Err(RemoteError::Unavailable { host: host_of(&url), status: status.as_u16() }.into()),
+        status => {
+            Err(RemoteError::Unavailable { host: host_of(&url), status: status.as_u16() }.into())
+        }
     }
 }
 

@@ -37,7 +37,10 @@ async fn registers_a_native_public_client_and_keeps_the_token_in_the_keychain() 
     let config = t.deck.add_provider(unregistered("self"), None).await.unwrap();
     assert_eq!(config.client_id, "issued-1");
     let registration = config.registered.clone().unwrap();
-    assert_eq!(registration.registration_client_uri.as_deref(), Some("https://id.test/reg/issued-1"));
+    assert_eq!(
+        registration.registration_client_uri.as_deref(),
+        Some("https://id.test/reg/issued-1")
+    );
 
     let sent = t.provider.requests_to("/reg");
     assert_eq!(sent.len(), 1);
@@ -108,7 +111,10 @@ async fn refusals_add_nothing_and_read_plainly() {
     for (reply, words) in [
         (Reply::json(401, json!({"error": "invalid_token"})), "needs a client ID"),
         (
-            Reply::json(400, json!({"error": "invalid_redirect_uri", "error_description": "no <b>"})),
+            Reply::json(
+                400,
+                json!({"error": "invalid_redirect_uri", "error_description": "no <b>"}),
+            ),
             "would not register AuthDeck",
         ),
         (Reply::json(201, json!({"registration_access_token": "t"})), "unusable registration"),

@@ -140,7 +140,11 @@ impl ProviderFile {
             preset: config.preset.map(|p| p.id().to_string()),
             issuer: config.issuer.clone(),
             // A preset's endpoints come with the preset.
-            endpoints: config.endpoints.as_ref().filter(|_| config.preset.is_none()).map(Into::into),
+            endpoints: config
+                .endpoints
+                .as_ref()
+                .filter(|_| config.preset.is_none())
+                .map(Into::into),
             client_id: (!registered).then(|| config.client_id.clone()),
             register_on_import: registered,
             scopes: config.scopes.clone(),
@@ -214,7 +218,9 @@ impl ProviderFile {
             return Err(malformed());
         }
         let scope_ok = |s: &String| {
-            !s.is_empty() && s.len() <= MAX_TEXT && s.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+            !s.is_empty()
+                && s.len() <= MAX_TEXT
+                && s.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
         };
         if self.scopes.len() > MAX_SCOPES || !self.scopes.iter().all(scope_ok) {
             return Err(malformed());
@@ -296,7 +302,9 @@ impl ProviderFile {
         let canonical = held_to.config("x", "x", None, None)?;
         let endpoints_ok = match &self.endpoints {
             None => true,
-            Some(given) => canonical.endpoints.as_ref().map(FileEndpoints::from).as_ref() == Some(given),
+            Some(given) => {
+                canonical.endpoints.as_ref().map(FileEndpoints::from).as_ref() == Some(given)
+            }
         };
         let issuer_ok = match self.issuer.as_deref() {
             None => named.is_some() || canonical.issuer.is_none(),

@@ -86,7 +86,9 @@ fn links_stay_well_under_two_kilobytes() {
     let config = ProviderInput {
         name: "big".into(),
         label: Some("Example Corporation single sign-on for the engineering team".into()),
-        issuer: Some("https://login.example-corporation.com/realms/engineering-team/protocol".into()),
+        issuer: Some(
+            "https://login.example-corporation.com/realms/engineering-team/protocol".into(),
+        ),
         client_id: "0f3c9a52-7a1e-4bd7-9d0b-5e2c1a8f6b3d".into(),
         scopes: Some(vec![
             "openid email profile offline_access api://engineering/read api://engineering/write \
@@ -178,11 +180,16 @@ fn refuses_presets_that_point_elsewhere() {
         let message = refusal(with(json!({"label": label, "issuer": evil})));
         assert!(message.contains("says it is for"), "{label}: {message}");
     }
-    let endpoints = json!({"authorization": "https://github.evil/auth", "token": "https://github.evil/t"});
-    let message = refusal(with(json!({"preset": "github", "issuer": null, "endpoints": endpoints})));
+    let endpoints =
+        json!({"authorization": "https://github.evil/auth", "token": "https://github.evil/t"});
+    let message =
+        refusal(with(json!({"preset": "github", "issuer": null, "endpoints": endpoints})));
     assert!(message.contains("for GitHub but points to github.evil"), "{message}");
     // A preset named and another one's label.
-    assert!(refusal(with(json!({"preset": "gitlab", "label": "Google", "issuer": null}))).contains("for Google"));
+    assert!(
+        refusal(with(json!({"preset": "gitlab", "label": "Google", "issuer": null})))
+            .contains("for Google")
+    );
     // The real ones are fine, Microsoft with any tenant, GitLab self-managed under its own name.
     import(with(json!({"label": "Google", "issuer": "https://accounts.google.com"}))).unwrap();
     import(with(json!({"preset": "google", "issuer": null}))).unwrap();
@@ -190,7 +197,9 @@ fn refuses_presets_that_point_elsewhere() {
     import(with(json!({"preset": "microsoft", "issuer": tenant}))).unwrap();
     let ms = "https://login.microsoftonline.com.evil/x/v2.0";
     refusal(with(json!({"preset": "microsoft", "issuer": ms})));
-    let own = with(json!({"preset": "gitlab", "label": "Acme GitLab", "issuer": "https://git.acme.test"}));
+    let own = with(
+        json!({"preset": "gitlab", "label": "Acme GitLab", "issuer": "https://git.acme.test"}),
+    );
     import(own).unwrap();
     refusal(with(json!({"preset": "gitlab", "label": null, "issuer": "https://git.acme.test"})));
 }
@@ -200,7 +209,8 @@ fn refuses_plain_http_off_this_computer_and_foreign_redirects() {
     let message = import(with(json!({"issuer": "http://login.example.com"}))).unwrap_err();
     assert!(message.to_string().contains("http://"), "{message}");
     import(with(json!({"issuer": "http://127.0.0.1:4390"}))).unwrap();
-    let endpoints = json!({"authorization": "https://a.example/auth", "token": "http://a.example/t"});
+    let endpoints =
+        json!({"authorization": "https://a.example/auth", "token": "http://a.example/t"});
     assert!(import(with(json!({"issuer": null, "endpoints": endpoints}))).is_err());
     let message = refusal(with(json!({"redirect_uri": "com.evil.app:/cb"})));
     assert!(message.contains("not AuthDeck"), "{message}");
