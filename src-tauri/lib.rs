@@ -56,6 +56,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::CallbackHandled,
             events::ClipboardCleared,
             events::LinksChecked,
+            events::ProviderOffered,
         ])
 }
 
@@ -83,6 +84,7 @@ impl Host for TauriHost {
             AppEvent::CallbackHandled(e) => e.emit(&self.app),
             AppEvent::ClipboardCleared(e) => e.emit(&self.app),
             AppEvent::LinksChecked(e) => e.emit(&self.app),
+            AppEvent::ProviderOffered(e) => e.emit(&self.app),
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not send an event to the window");
@@ -112,6 +114,8 @@ fn link_in_args(args: &[String]) -> Option<String> {
     match args {
         [_, url] if url.contains(':') && url.contains("state=") => Some(url.clone()),
         [_, url] if url.starts_with(&format!("{}:", authdeck_core::APP_ID)) => Some(url.clone()),
+        // A provider file opened from the file manager (a path, or a file:// address).
+        [_, arg] if shell::is_offer(arg) => Some(arg.clone()),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@ use authdeck_core::{
 use tauri::State;
 
 use crate::error::IpcResult;
+use crate::events::ProviderOffered;
 use crate::shell::{LoginStarted, Shell};
 
 #[tauri::command]
@@ -74,4 +75,27 @@ pub async fn cancel_login(shell: State<'_, Shell>, handle: LoginHandle) -> IpcRe
 #[specta::specta]
 pub async fn submit_callback(shell: State<'_, Shell>, url: String) -> IpcResult<AccountView> {
     shell.submit_callback(&url).await
+}
+
+/// The provider link or file that arrived before the window listened (a cold start), or
+/// `None`; `ProviderOffered` events bring later ones.
+#[tauri::command]
+#[specta::specta]
+pub fn provider_offer(shell: State<'_, Shell>) -> Option<ProviderOffered> {
+    shell.unseen_offer()
+}
+
+/// "Add and connect" on an offered provider: adds it and opens its sign-in; `LoginFinished`
+/// follows.
+#[tauri::command]
+#[specta::specta]
+pub async fn accept_provider_offer(shell: State<'_, Shell>, id: String) -> IpcResult<LoginStarted> {
+    shell.accept_offer(&id).await
+}
+
+/// "Cancel" on an offered provider: nothing is added.
+#[tauri::command]
+#[specta::specta]
+pub fn decline_provider_offer(shell: State<'_, Shell>, id: String) {
+    shell.decline_offer(&id);
 }

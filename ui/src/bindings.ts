@@ -41,6 +41,18 @@ export const commands = {
 	cancelLogin: (handle: LoginHandle) => typedError<null, IpcError>(__TAURI_INVOKE("cancel_login", { handle })),
 	/**  Completes a sign-in with the address the browser was sent back to (pasted by the user). */
 	submitCallback: (url: string) => typedError<AccountView, IpcError>(__TAURI_INVOKE("submit_callback", { url })),
+	/**
+	 *  The provider link or file that arrived before the window listened (a cold start), or
+	 *  `None`; `ProviderOffered` events bring later ones.
+	 */
+	providerOffer: () => __TAURI_INVOKE<ProviderOffered | null>("provider_offer"),
+	/**
+	 *  "Add and connect" on an offered provider: adds it and opens its sign-in; `LoginFinished`
+	 *  follows.
+	 */
+	acceptProviderOffer: (id: string) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("accept_provider_offer", { id })),
+	/**  "Cancel" on an offered provider: nothing is added. */
+	declineProviderOffer: (id: string) => __TAURI_INVOKE<void>("decline_provider_offer", { id }),
 	/**  Copies the access token on the Rust side; the value never reaches the web UI. */
 	copyToken: (id: AccountRef) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_token", { id })),
 	/**  The click on "Reveal" in Details: a one-time, short-lived grant for `reveal_token`. */
@@ -59,6 +71,7 @@ export const events = {
 	clipboardCleared: makeEvent<ClipboardCleared, ClipboardCleared>("clipboard-cleared"),
 	linksChecked: makeEvent<LinksChecked, LinksChecked>("links-checked"),
 	loginFinished: makeEvent<LoginFinished, LoginFinished>("login-finished"),
+	providerOffered: makeEvent<ProviderOffered, ProviderOffered>("provider-offered"),
 	refreshState: makeEvent<RefreshState, RefreshState>("refresh-state"),
 };
 
@@ -308,6 +321,27 @@ export type ProviderKind = "oidc" | "oauth2";
 
 /**  A provider's name, as `provider add NAME` accepted it. */
 export type ProviderName = string;
+
+/**  What the confirmation shows. */
+export type ProviderOffer = {
+	/**  Names this offer for Add and connect / Cancel. */
+	id: string,
+	/**  The provider name it will be added under (free now). */
+	name: string,
+	label: string,
+	/**  The issuer's (or sign-in page's) host, shown in large type. */
+	host: string,
+	/**  The scopes asked for. */
+	scopes: string[],
+	/**  AuthDeck will register itself with the provider (the file has no client ID). */
+	registers: boolean,
+};
+
+/**  A provider link or file arrived: the confirmation to show, or one sentence why not. */
+export type ProviderOffered = {
+	offer: ProviderOffer | null,
+	error: IpcError | null,
+};
 
 /**  A configured provider: its configuration plus what people need to register the client. */
 export type ProviderView = {

@@ -6,7 +6,7 @@
  * `bindings.ts`.
  */
 import { commands, events } from './bindings';
-import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, RefreshState } from './bindings';
+import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, ProviderOffered, RefreshState } from './bindings';
 import { IpcFailure, toFailure } from './errors';
 
 export type {
@@ -28,6 +28,8 @@ export type {
   LoginTicket,
   PresetView,
   ProviderInput,
+  ProviderOffer,
+  ProviderOffered,
   ProviderView,
   RefreshState,
   RevealGrant,
@@ -111,6 +113,7 @@ const eventHelpers = {
   onClipboardCleared: (cb: (payload: ClipboardCleared) => void): Unlisten => subscribe(events.clipboardCleared, cb),
   onLinksChecked: (cb: (payload: LinksChecked) => void): Unlisten => subscribe(events.linksChecked, cb),
   onLoginFinished: (cb: (payload: LoginFinished) => void): Unlisten => subscribe(events.loginFinished, cb),
+  onProviderOffered: (cb: (payload: ProviderOffered) => void): Unlisten => subscribe(events.providerOffered, cb),
   onRefreshState: (cb: (payload: RefreshState) => void): Unlisten => subscribe(events.refreshState, cb),
 };
 

@@ -17,6 +17,7 @@ import type {
   LoginFinished,
   LoginStarted,
   PresetView,
+  ProviderOffered,
   ProviderView,
   RefreshState,
 } from '../src/ipc';
@@ -45,6 +46,7 @@ export const fire = {
   clipboardCleared: emitter<ClipboardCleared>(),
   linksChecked: emitter<LinksChecked>(),
   loginFinished: emitter<LoginFinished>(),
+  providerOffered: emitter<ProviderOffered>(),
   refreshState: emitter<RefreshState>(),
 };
 
@@ -61,6 +63,7 @@ export const ipc = {
   onClipboardCleared: (cb: (p: ClipboardCleared) => void) => fire.clipboardCleared.on(cb),
   onLinksChecked: (cb: (p: LinksChecked) => void) => fire.linksChecked.on(cb),
   onLoginFinished: (cb: (p: LoginFinished) => void) => fire.loginFinished.on(cb),
+  onProviderOffered: (cb: (p: ProviderOffered) => void) => fire.providerOffered.on(cb),
   onRefreshState: (cb: (p: RefreshState) => void) => fire.refreshState.on(cb),
 };
 
@@ -187,6 +190,8 @@ export function resetIpc(): void {
   ipc.listProviders.mockResolvedValue([DEMO_PROVIDER]);
   ipc.cancelLogin.mockResolvedValue(null);
   ipc.reopenLogin.mockResolvedValue(null);
+  ipc.providerOffer.mockResolvedValue(null);
+  ipc.declineProviderOffer.mockResolvedValue(undefined);
   ipc.beginReveal.mockResolvedValue({ nonce: 'grant-1', expires_in_seconds: 20 });
   ipc.exportDiagnostics.mockResolvedValue('/home/alice/Downloads/authdeck-diagnostics-20261125-120000.json');
 }
