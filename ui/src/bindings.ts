@@ -27,6 +27,11 @@ export const commands = {
 	listProviders: () => typedError<ProviderView[], IpcError>(__TAURI_INVOKE("list_providers")),
 	listPresets: () => __TAURI_INVOKE<PresetView[]>("list_presets"),
 	/**
+	 *  What `scopes` mean in plain words, one line per scope with its raw name (for a
+	 *  confirmation before adding a provider, and for Details).
+	 */
+	describeAccess: (scopes: string[]) => __TAURI_INVOKE<ScopeWords[]>("describe_access", { scopes }),
+	/**
 	 *  Adds a provider; a client secret given here goes straight to the keychain. An
 	 *  environment-variable secret (`client_secret_env`) is refused: that is for the CLI only.
 	 */
@@ -67,6 +72,10 @@ export const ERROR_KINDS = ["needs_reconnect","keychain_unavailable","invalid_ca
 
 export const EXPIRING_WITHIN_SECONDS = 300 as const;
 
+export const OFFLINE_SCOPES = ["offline_access","offline.access"] as const;
+
+export const OTHER_ACCESS = "Other access" as const;
+
 export const PROVIDER_NAME_MAX_LEN = 64 as const;
 
 export const PROVIDER_NAME_PUNCTUATION = "-_." as const;
@@ -100,6 +109,11 @@ export type AccountView = {
 	/**  Email, else name, else subject. */
 	display_name: string,
 	scopes: string[],
+	/**
+	 *  What the scopes mean in plain words, each phrase once (the core's `access_words`); the
+	 *  raw names stay in `scopes` for Details.
+	 */
+	access: string[],
 	status: Status,
 	expires_at: string | null,
 	issued_at: string,
@@ -279,6 +293,8 @@ export type PresetView = {
 	/**  Whether the issuer URL must be given (generic OpenID Connect). */
 	needs_issuer: boolean,
 	default_scopes: string[],
+	/**  What the default scopes mean in plain words (the core's `access_words`). */
+	access: string[],
 	redirect_uri: string,
 };
 
@@ -326,6 +342,8 @@ export type ProviderView = {
 	/**  Where the client secret comes from (never the secret itself). */
 	client_secret: ClientSecretSource,
 	scopes: string[],
+	/**  What the scopes mean in plain words (the core's `access_words`). */
+	access: string[],
 	redirect: Redirect,
 	/**  The redirect URI to register with the provider. */
 	redirect_uri: string,
@@ -350,6 +368,16 @@ export type RefreshState = {
 export type RevealGrant = {
 	nonce: string,
 	expires_in_seconds: number,
+};
+
+/**  What one scope means. */
+export type ScopeWords = {
+	/**  The scope as the provider names it (for Details). */
+	scope: string,
+	/**  What it means, in plain words ("Your email address"). */
+	words: string,
+	/**  Whether the words come from the table (false: "Other access: NAME"). */
+	known: boolean,
 };
 
 /**  The state of an account, as `accounts --json` and the window show it. */

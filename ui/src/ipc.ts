@@ -31,6 +31,7 @@ export type {
   ProviderView,
   RefreshState,
   RevealGrant,
+  ScopeWords,
   Status,
   TokenShape,
   Value,

@@ -86,6 +86,8 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
     email,
     display_name: email ?? `User ${n}`,
     scopes: ['openid', 'email', 'profile'],
+    // What the core's access_words says for these scopes.
+    access: ['Know who you are', 'Your email address', 'Your name and picture'],
     status: 'valid',
     expires_at: iso(3600),
     issued_at: iso(-60),
@@ -99,11 +101,11 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
 }
 
 export const PRESETS: PresetView[] = [
-  { id: 'google', label: 'Google', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'microsoft', label: 'Microsoft', needs_issuer: false, default_scopes: ['openid', 'email', 'profile', 'offline_access'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'github', label: 'GitHub', needs_issuer: false, default_scopes: ['read:user', 'user:email'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'gitlab', label: 'GitLab', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
-  { id: 'oidc', label: 'OpenID Connect', needs_issuer: true, default_scopes: ['openid', 'email', 'profile', 'offline_access'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
+  { id: 'google', label: 'Google', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], access: ['Know who you are', 'Your email address', 'Your name and picture'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'microsoft', label: 'Microsoft', needs_issuer: false, default_scopes: ['openid', 'email', 'profile', 'offline_access'], access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'github', label: 'GitHub', needs_issuer: false, default_scopes: ['read:user', 'user:email'], access: ['Your profile information', 'Your email addresses'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'gitlab', label: 'GitLab', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], access: ['Know who you are', 'Your email address', 'Your name and picture'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
+  { id: 'oidc', label: 'OpenID Connect', needs_issuer: true, default_scopes: ['openid', 'email', 'profile', 'offline_access'], access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
 ];
 
 export const DEMO_PROVIDER: ProviderView = {
@@ -117,6 +119,7 @@ export const DEMO_PROVIDER: ProviderView = {
   client_id: 'authdeck',
   client_secret: { from: 'none' },
   scopes: ['openid', 'email', 'profile', 'offline_access'],
+  access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'],
   redirect: { kind: 'deep_link', uri: 'dev.authdeck.app:/oauth/callback' },
   redirect_uri: 'dev.authdeck.app:/oauth/callback',
 };

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::access_words::access_words;
 use crate::discovery::ProviderMetadata;
 use crate::expiry::{self, Status};
 use crate::id_token::Identity;
@@ -92,6 +93,9 @@ pub struct AccountView {
     /// Email, else name, else subject.
     pub display_name: String,
     pub scopes: Vec<String>,
+    /// What the scopes mean in plain words, each phrase once (the core's `access_words`); the
+    /// raw names stay in `scopes` for Details.
+    pub access: Vec<String>,
     pub status: Status,
     pub expires_at: Option<DateTime<Utc>>,
     pub issued_at: DateTime<Utc>,
@@ -120,6 +124,7 @@ impl AccountRecord {
             email: self.email.clone(),
             display_name: self.display_name(),
             scopes: self.scopes.clone(),
+            access: access_words(&self.scopes),
             status,
             expires_at: self.expires_at,
             issued_at: self.issued_at,

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::access_words::access_words;
 use crate::error::ErrorKind;
 use crate::expiry::EXPIRING_WITHIN;
 use crate::provider::{ClientSecretSource, Endpoints, Preset, ProviderConfig, Redirect};
@@ -82,6 +83,8 @@ pub struct ProviderView {
     /// Where the client secret comes from (never the secret itself).
     pub client_secret: ClientSecretSource,
     pub scopes: Vec<String>,
+    /// What the scopes mean in plain words (the core's `access_words`).
+    pub access: Vec<String>,
     pub redirect: Redirect,
     /// The redirect URI to register with the provider.
     pub redirect_uri: String,
@@ -100,6 +103,7 @@ impl From<&ProviderConfig> for ProviderView {
             client_id: p.client_id.clone(),
             client_secret: p.client_secret.clone(),
             scopes: p.scopes.clone(),
+            access: access_words(&p.scopes),
             redirect: p.redirect.clone(),
             redirect_uri: p.redirect.display_uri(),
         }
@@ -115,6 +119,8 @@ pub struct PresetView {
     /// Whether the issuer URL must be given (generic OpenID Connect).
     pub needs_issuer: bool,
     pub default_scopes: Vec<String>,
+    /// What the default scopes mean in plain words (the core's `access_words`).
+    pub access: Vec<String>,
     pub redirect_uri: String,
 }
 
@@ -134,6 +140,7 @@ impl From<Preset> for PresetView {
             id: preset.id().to_string(),
             label: preset.label().to_string(),
             needs_issuer,
+            access: access_words(&config.scopes),
             default_scopes: config.scopes,
             redirect_uri: config.redirect.display_uri(),
         }
