@@ -76,6 +76,8 @@ export const OFFLINE_SCOPES = ["offline_access","offline.access"] as const;
 
 export const OTHER_ACCESS = "Other access" as const;
 
+export const PRIMARY_ACTIONS = {"with_refresh_token":{"expired":"refresh","expiring":"refresh","needs_reconnect":"reconnect","valid":"refresh"},"without_refresh_token":{"expired":"reconnect","expiring":"refresh","needs_reconnect":"reconnect","valid":"refresh"}} as const;
+
 export const PROVIDER_NAME_MAX_LEN = 64 as const;
 
 export const PROVIDER_NAME_PUNCTUATION = "-_." as const;
@@ -108,6 +110,11 @@ export type AccountView = {
 	email: string | null,
 	/**  Email, else name, else subject. */
 	display_name: string,
+	/**
+	 *  The person's initials for the row's avatar: from the name, else the email's local
+	 *  part ("Alice Liddell" and "alice.liddell@…" both give "AL").
+	 */
+	initials: string,
 	scopes: string[],
 	/**
 	 *  What the scopes mean in plain words, each phrase once (the core's `access_words`); the
@@ -115,6 +122,8 @@ export type AccountView = {
 	 */
 	access: string[],
 	status: Status,
+	/**  What the row offers first at listing time (`PRIMARY_ACTIONS` flips it live). */
+	primary_action: RowAction,
 	expires_at: string | null,
 	issued_at: string,
 	has_refresh_token: boolean,
@@ -189,6 +198,8 @@ export type DisconnectReport = {
 	revoked: boolean,
 	/**  A plain sentence when the provider could not be told, or has no revocation endpoint. */
 	warning: string | null,
+	/**  What support staff need beside the warning ("HTTP 500 Internal Server Error"). */
+	details: string | null,
 };
 
 /**  Endpoints given by hand, for providers without discovery (GitHub, plain OAuth 2.0). */
@@ -235,6 +246,8 @@ export type Inspection = {
 	/**  Seconds left (negative once expired); null when the provider did not say. */
 	expires_in_seconds: number | null,
 	scopes: string[],
+	/**  Each scope with what it means in plain words (the core's `scopes_words`). */
+	scope_words: ScopeWords[],
 	has_refresh_token: boolean,
 	access_token: TokenShape,
 	id_token: TokenShape | null,
@@ -249,6 +262,8 @@ export type Inspection = {
 export type IpcError = {
 	kind: ErrorKind,
 	message: string,
+	/**  What support staff need beside the sentence ("HTTP 502 Bad Gateway"), for Details. */
+	details: string | null,
 };
 
 /**  The check whether a test link comes back to the app ended (at first start, or asked for). */
@@ -369,6 +384,9 @@ export type RevealGrant = {
 	nonce: string,
 	expires_in_seconds: number,
 };
+
+/**  What an account's row offers first. */
+export type RowAction = "refresh" | "reconnect";
 
 /**  What one scope means. */
 export type ScopeWords = {

@@ -73,6 +73,15 @@ export function iso(offsetSeconds: number, base = NOW): string {
   return new Date(base + offsetSeconds * 1000).toISOString();
 }
 
+/** What the core's access_words says for the scopes these fakes use. */
+const SCOPE_WORDS: Record<string, string> = {
+  openid: 'Know who you are',
+  email: 'Your email address',
+  profile: 'Your name and picture',
+  offline_access: 'Stay signed in',
+  read_user: 'Your profile information',
+};
+
 let n = 0;
 export function account(overrides: Partial<AccountView> = {}): AccountView {
   n += 1;
@@ -85,10 +94,12 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
     subject: `sub-${n}`,
     email,
     display_name: email ?? `User ${n}`,
+    initials: 'U',
     scopes: ['openid', 'email', 'profile'],
     // What the core's access_words says for these scopes.
     access: ['Know who you are', 'Your email address', 'Your name and picture'],
     status: 'valid',
+    primary_action: 'refresh',
     expires_at: iso(3600),
     issued_at: iso(-60),
     has_refresh_token: true,
@@ -145,6 +156,7 @@ export function details(a: AccountView, overrides: Partial<AccountDetails['inspe
       expires_at: a.expires_at,
       expires_in_seconds: 3600,
       scopes: a.scopes,
+      scope_words: a.scopes.map((scope) => ({ scope, words: SCOPE_WORDS[scope] ?? `Other access: ${scope}`, known: scope in SCOPE_WORDS })),
       has_refresh_token: a.has_refresh_token,
       access_token: {
         format: 'jwt',

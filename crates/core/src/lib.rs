@@ -167,6 +167,6 @@ pub use secret::{
 };
 pub use signin::SignInSession;
 pub use views::{
-    ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView, STATUS_WORDS,
-    StatusWords,
+    ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PRIMARY_ACTIONS, PresetView, PrimaryActions,
+    ProviderKind, ProviderView, RowAction, STATUS_WORDS, StatusActions, StatusWords,
 };

@@ -163,7 +163,9 @@ impl Deck {
         let result = self.finish_login(&handle, &login, verdict).await;
         let outcome = match &result {
             Ok(account) => Outcome::Connected { account_id: account.id.clone() },
-            Err(e) => Outcome::Failed { message: e.to_string(), kind: e.kind() },
+            Err(e) => {
+                Outcome::Failed { message: e.to_string(), kind: e.kind(), details: e.details() }
+            }
         };
         self.pending.finish(&self.keychain, &handle, &outcome).await;
         match &result {
@@ -183,7 +185,9 @@ impl Deck {
             Outcome::Connected { account_id } => {
                 Ok(self.accounts.get(&account_id)?.view(Utc::now()))
             }
-            Outcome::Failed { message, kind } => Err(Error::Reported { message, kind }),
+            Outcome::Failed { message, kind, details } => {
+                Err(Error::Reported { message, kind, details })
+            }
         }
     }
 
