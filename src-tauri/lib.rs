@@ -49,6 +49,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("PROVIDER_NAME_MAX_LEN", authdeck_core::PROVIDER_NAME_MAX_LEN)
         .constant("PROVIDER_NAME_PUNCTUATION", authdeck_core::PROVIDER_NAME_PUNCTUATION)
         .constant("STATUS_WORDS", authdeck_core::STATUS_WORDS)
+        .constant("PRIMARY_ACTIONS", authdeck_core::PRIMARY_ACTIONS)
+        .constant("OFFLINE_SCOPES", authdeck_core::OFFLINE_SCOPES)
+        .constant("OTHER_ACCESS", authdeck_core::OTHER_ACCESS)
         .events(collect_events![
             events::AccountsChanged,
             events::RefreshState,

@@ -106,6 +106,16 @@ fn commands_run_without_a_window() {
     assert_eq!(invoke(&app, "list_accounts", json!({})).unwrap(), json!([]));
     let presets = invoke(&app, "list_presets", json!({})).unwrap();
     assert_eq!(presets.as_array().unwrap().len(), 5);
+    assert_eq!(presets[0]["access"][1], "Your email address");
+    let access =
+        invoke(&app, "describe_access", json!({ "scopes": ["email", "admin:org"] })).unwrap();
+    assert_eq!(
+        access,
+        json!([
+            { "scope": "email", "words": "Your email address", "known": true },
+            { "scope": "admin:org", "words": "Other access: admin:org", "known": false },
+        ])
+    );
 
     let input = json!({
         "name": "demo",

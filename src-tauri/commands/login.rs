@@ -2,6 +2,7 @@
 
 use authdeck_core::{
     AccountRef, AccountView, LoginHandle, PresetView, ProviderInput, ProviderName, ProviderView,
+    ScopeWords,
 };
 use tauri::State;
 
@@ -19,6 +20,14 @@ pub fn list_providers(shell: State<'_, Shell>) -> IpcResult<Vec<ProviderView>> {
 #[specta::specta]
 pub fn list_presets() -> Vec<PresetView> {
     Shell::presets()
+}
+
+/// What `scopes` mean in plain words, one line per scope with its raw name (for a
+/// confirmation before adding a provider, and for Details).
+#[tauri::command]
+#[specta::specta]
+pub fn describe_access(scopes: Vec<String>) -> Vec<ScopeWords> {
+    authdeck_core::scopes_words(&scopes)
 }
 
 /// Adds a provider; a client secret given here goes straight to the keychain. An

@@ -17,6 +17,7 @@ macro_rules! with_commands {
             ui_ready,
             list_providers,
             list_presets,
+            describe_access,
             add_provider,
             remove_provider,
             start_login,

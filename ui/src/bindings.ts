@@ -27,6 +27,11 @@ export const commands = {
 	listProviders: () => typedError<ProviderView[], IpcError>(__TAURI_INVOKE("list_providers")),
 	listPresets: () => __TAURI_INVOKE<PresetView[]>("list_presets"),
 	/**
+	 *  What `scopes` mean in plain words, one line per scope with its raw name (for a
+	 *  confirmation before adding a provider, and for Details).
+	 */
+	describeAccess: (scopes: string[]) => __TAURI_INVOKE<ScopeWords[]>("describe_access", { scopes }),
+	/**
 	 *  Adds a provider; a client secret given here goes straight to the keychain. An
 	 *  environment-variable secret (`client_secret_env`) is refused: that is for the CLI only.
 	 */
@@ -80,6 +85,12 @@ export const ERROR_KINDS = ["needs_reconnect","keychain_unavailable","invalid_ca
 
 export const EXPIRING_WITHIN_SECONDS = 300 as const;
 
+export const OFFLINE_SCOPES = ["offline_access","offline.access"] as const;
+
+export const OTHER_ACCESS = "Other access" as const;
+
+export const PRIMARY_ACTIONS = {"with_refresh_token":{"expired":"refresh","expiring":"refresh","needs_reconnect":"reconnect","valid":"refresh"},"without_refresh_token":{"expired":"reconnect","expiring":"refresh","needs_reconnect":"reconnect","valid":"refresh"}} as const;
+
 export const PROVIDER_NAME_MAX_LEN = 64 as const;
 
 export const PROVIDER_NAME_PUNCTUATION = "-_." as const;
@@ -112,8 +123,20 @@ export type AccountView = {
 	email: string | null,
 	/**  Email, else name, else subject. */
 	display_name: string,
+	/**
+	 *  The person's initials for the row's avatar: from the name, else the email's local
+	 *  part ("Alice Liddell" and "alice.liddell@…" both give "AL").
+	 */
+	initials: string,
 	scopes: string[],
+	/**
+	 *  What the scopes mean in plain words, each phrase once (the core's `access_words`); the
+	 *  raw names stay in `scopes` for Details.
+	 */
+	access: string[],
 	status: Status,
+	/**  What the row offers first at listing time (`PRIMARY_ACTIONS` flips it live). */
+	primary_action: RowAction,
 	expires_at: string | null,
 	issued_at: string,
 	has_refresh_token: boolean,
@@ -188,6 +211,8 @@ export type DisconnectReport = {
 	revoked: boolean,
 	/**  A plain sentence when the provider could not be told, or has no revocation endpoint. */
 	warning: string | null,
+	/**  What support staff need beside the warning ("HTTP 500 Internal Server Error"). */
+	details: string | null,
 };
 
 /**  Endpoints given by hand, for providers without discovery (GitHub, plain OAuth 2.0). */
@@ -234,6 +259,8 @@ export type Inspection = {
 	/**  Seconds left (negative once expired); null when the provider did not say. */
 	expires_in_seconds: number | null,
 	scopes: string[],
+	/**  Each scope with what it means in plain words (the core's `scopes_words`). */
+	scope_words: ScopeWords[],
 	has_refresh_token: boolean,
 	access_token: TokenShape,
 	id_token: TokenShape | null,
@@ -248,6 +275,8 @@ export type Inspection = {
 export type IpcError = {
 	kind: ErrorKind,
 	message: string,
+	/**  What support staff need beside the sentence ("HTTP 502 Bad Gateway"), for Details. */
+	details: string | null,
 };
 
 /**  The check whether a test link comes back to the app ended (at first start, or asked for). */
@@ -292,6 +321,8 @@ export type PresetView = {
 	/**  Whether the issuer URL must be given (generic OpenID Connect). */
 	needs_issuer: boolean,
 	default_scopes: string[],
+	/**  What the default scopes mean in plain words (the core's `access_words`). */
+	access: string[],
 	redirect_uri: string,
 };
 
@@ -360,6 +391,8 @@ export type ProviderView = {
 	/**  Where the client secret comes from (never the secret itself). */
 	client_secret: ClientSecretSource,
 	scopes: string[],
+	/**  What the scopes mean in plain words (the core's `access_words`). */
+	access: string[],
 	redirect: Redirect,
 	/**  The redirect URI to register with the provider. */
 	redirect_uri: string,
@@ -384,6 +417,19 @@ export type RefreshState = {
 export type RevealGrant = {
 	nonce: string,
 	expires_in_seconds: number,
+};
+
+/**  What an account's row offers first. */
+export type RowAction = "refresh" | "reconnect";
+
+/**  What one scope means. */
+export type ScopeWords = {
+	/**  The scope as the provider names it (for Details). */
+	scope: string,
+	/**  What it means, in plain words ("Your email address"). */
+	words: string,
+	/**  Whether the words come from the table (false: "Other access: NAME"). */
+	known: boolean,
 };
 
 /**  The state of an account, as `accounts --json` and the window show it. */

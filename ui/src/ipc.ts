@@ -33,6 +33,7 @@ export type {
   ProviderView,
   RefreshState,
   RevealGrant,
+  ScopeWords,
   Status,
   TokenShape,
   Value,

@@ -76,6 +76,15 @@ export function iso(offsetSeconds: number, base = NOW): string {
   return new Date(base + offsetSeconds * 1000).toISOString();
 }
 
+/** What the core's access_words says for the scopes these fakes use. */
+const SCOPE_WORDS: Record<string, string> = {
+  openid: 'Know who you are',
+  email: 'Your email address',
+  profile: 'Your name and picture',
+  offline_access: 'Stay signed in',
+  read_user: 'Your profile information',
+};
+
 let n = 0;
 export function account(overrides: Partial<AccountView> = {}): AccountView {
   n += 1;
@@ -88,8 +97,12 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
     subject: `sub-${n}`,
     email,
     display_name: email ?? `User ${n}`,
+    initials: 'U',
     scopes: ['openid', 'email', 'profile'],
+    // What the core's access_words says for these scopes.
+    access: ['Know who you are', 'Your email address', 'Your name and picture'],
     status: 'valid',
+    primary_action: 'refresh',
     expires_at: iso(3600),
     issued_at: iso(-60),
     has_refresh_token: true,
@@ -102,11 +115,11 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
 }
 
 export const PRESETS: PresetView[] = [
-  { id: 'google', label: 'Google', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'microsoft', label: 'Microsoft', needs_issuer: false, default_scopes: ['openid', 'email', 'profile', 'offline_access'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'github', label: 'GitHub', needs_issuer: false, default_scopes: ['read:user', 'user:email'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'gitlab', label: 'GitLab', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
-  { id: 'oidc', label: 'OpenID Connect', needs_issuer: true, default_scopes: ['openid', 'email', 'profile', 'offline_access'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
+  { id: 'google', label: 'Google', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], access: ['Know who you are', 'Your email address', 'Your name and picture'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'microsoft', label: 'Microsoft', needs_issuer: false, default_scopes: ['openid', 'email', 'profile', 'offline_access'], access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'github', label: 'GitHub', needs_issuer: false, default_scopes: ['read:user', 'user:email'], access: ['Your profile information', 'Your email addresses'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'gitlab', label: 'GitLab', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], access: ['Know who you are', 'Your email address', 'Your name and picture'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
+  { id: 'oidc', label: 'OpenID Connect', needs_issuer: true, default_scopes: ['openid', 'email', 'profile', 'offline_access'], access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
 ];
 
 export const DEMO_PROVIDER: ProviderView = {
@@ -120,6 +133,7 @@ export const DEMO_PROVIDER: ProviderView = {
   client_id: 'authdeck',
   client_secret: { from: 'none' },
   scopes: ['openid', 'email', 'profile', 'offline_access'],
+  access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'],
   redirect: { kind: 'deep_link', uri: 'dev.authdeck.app:/oauth/callback' },
   redirect_uri: 'dev.authdeck.app:/oauth/callback',
 };
@@ -145,6 +159,7 @@ export function details(a: AccountView, overrides: Partial<AccountDetails['inspe
       expires_at: a.expires_at,
       expires_in_seconds: 3600,
       scopes: a.scopes,
+      scope_words: a.scopes.map((scope) => ({ scope, words: SCOPE_WORDS[scope] ?? `Other access: ${scope}`, known: scope in SCOPE_WORDS })),
       has_refresh_token: a.has_refresh_token,
       access_token: {
         format: 'jwt',

@@ -40,7 +40,7 @@ fn main() {
         match run(cli.command).await {
             Ok(()) => 0,
             Err(e) => {
-                print::say_err!("{e}");
+                print::say_err!("{}", e.report());
                 1
             }
         }
@@ -211,7 +211,7 @@ async fn run(command: Command) -> Result<()> {
                     ),
                     Err(e) => {
                         failed += 1;
-                        print::say!("Could not refresh {}: {e}", item.account_id);
+                        print::say!("Could not refresh {}: {}", item.account_id, e.report());
                     }
                 }
             }
@@ -298,7 +298,10 @@ async fn run(command: Command) -> Result<()> {
             let report = deck.disconnect(&account).await?;
             print::say!("Disconnected {}.", report.account_id);
             if let Some(warning) = report.warning {
-                print::say_err!("{warning}");
+                match report.details {
+                    Some(details) => print::say_err!("{warning} Details: {details}."),
+                    None => print::say_err!("{warning}"),
+                }
             }
         }
     }

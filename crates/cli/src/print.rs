@@ -185,6 +185,7 @@ pub fn inspection(i: &Inspection, now: DateTime<Utc>) -> String {
         format!("Issued       {}", local(i.issued_at)),
         format!("Token type   {}", value(&i.token_type)),
         format!("Scopes       {}", value(&i.scopes.join(" "))),
+        format!("Access       {}", value(&a.access.join("; "))),
         format!("Refresh      {}", if i.has_refresh_token { "yes" } else { "no" }),
         format!(
             "Refreshed    {}",

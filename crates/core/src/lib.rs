@@ -43,7 +43,8 @@
 //!   (sign-ins shared between processes), `loopback`, `id_token`, `discovery`.
 //! - Tokens: `refresh` (single-flight, rotation), `expiry` (pure status rules),
 //!   `disconnect` (RFC 7009 revocation), `inspect`.
-//! - Listings shared by the CLI and the window: [`AccountView`], `views` (providers, presets).
+//! - Listings shared by the CLI and the window: [`AccountView`], `views` (providers, presets),
+//!   `access_words` (what scopes mean, in plain words).
 //! - Errors: [`Error`], each one plain sentence; [`ErrorKind`] for the UI to branch on.
 //!
 //! ## The public surface
@@ -55,6 +56,7 @@
 //! the live-provider tests drive internals directly; they turn on the `internals` feature and
 //! go through `internals`, which is not part of the supported surface.
 
+mod access_words;
 mod account;
 mod account_store;
 mod activity;
@@ -137,6 +139,10 @@ pub mod internals {
     }
 }
 
+pub use access_words::{
+    OFFLINE_SCOPES, OTHER_ACCESS, ScopeWords, access_words, is_offline_scope, scope_words,
+    scopes_words,
+};
 pub use account::{AccountRecord, AccountView};
 pub use activity::{ActivityEntry, ActivityKind};
 pub use atomic::write_json as write_json_atomically;
@@ -164,6 +170,6 @@ pub use secret::{
 };
 pub use signin::SignInSession;
 pub use views::{
-    ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView, STATUS_WORDS,
-    StatusWords,
+    ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PRIMARY_ACTIONS, PresetView, PrimaryActions,
+    ProviderKind, ProviderView, RowAction, STATUS_WORDS, StatusActions, StatusWords,
 };
