@@ -369,6 +369,7 @@ fn a_provider_link_or_file_is_only_offered_until_add_and_connect() {
     assert_eq!(offer["label"], "Work");
     assert_eq!(offer["host"], "127.0.0.1");
     assert_eq!(offer["scopes"], json!(["openid", "email"]));
+    assert_eq!(offer["access"], json!(["Know who you are", "Your email address"]));
     assert!(app.host.events.lock().unwrap().iter().any(|e| e.contains("ProviderOffered")));
     assert_eq!(invoke(&app, "list_providers", json!({})).unwrap(), json!([]));
     invoke(&app, "decline_provider_offer", json!({ "id": offer["id"] })).unwrap();

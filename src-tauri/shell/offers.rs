@@ -26,7 +26,9 @@ pub struct ProviderOffer {
     pub label: String,
     /// The issuer's (or sign-in page's) host, shown in large type.
     pub host: String,
-    /// The scopes asked for.
+    /// What access is asked, in plain words ("Your email address", "Stay signed in").
+    pub access: Vec<String>,
+    /// The scopes asked for, by name (for Details).
     pub scopes: Vec<String>,
     /// AuthDeck will register itself with the provider (the file has no client ID).
     pub registers: bool,
@@ -109,6 +111,7 @@ impl Shell {
             name,
             label: config.label(),
             host,
+            access: authdeck_core::access_words(&config.scopes),
             scopes: config.scopes.clone(),
             registers: file.register_on_import,
         };

@@ -362,7 +362,9 @@ export type ProviderOffer = {
 	label: string,
 	/**  The issuer's (or sign-in page's) host, shown in large type. */
 	host: string,
-	/**  The scopes asked for. */
+	/**  What access is asked, in plain words ("Your email address", "Stay signed in"). */
+	access: string[],
+	/**  The scopes asked for, by name (for Details). */
 	scopes: string[],
 	/**  AuthDeck will register itself with the provider (the file has no client ID). */
 	registers: boolean,

@@ -16,6 +16,7 @@ const OFFER: ProviderOffer = {
   name: 'work',
   label: 'Work sign-in',
   host: 'login.example.com',
+  access: ['Know who you are', 'Your email address', 'Stay signed in'],
   scopes: ['openid', 'email', 'offline_access'],
   registers: true,
 };
@@ -32,7 +33,8 @@ describe('A provider offered by link or file', () => {
     expect(host.textContent).toBe('login.example.com');
     expect(host.classList.contains('offer-host')).toBe(true);
     const access = getByRole(d, 'list', { name: 'Access asked for' });
-    expect([...access.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['openid', 'email', 'offline_access']);
+    expect([...access.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['Know who you are', 'Your email address', 'Stay signed in']);
+    expect(d.querySelector('.offer-details')!.textContent).toContain('Scopes: openid email offline_access');
     const buttons = [...d.querySelectorAll<HTMLButtonElement>('.dialog-body button')].map((b) => b.textContent);
     expect(buttons).toEqual(['Cancel', 'Add and connect']);
     expect(ipc.acceptProviderOffer).not.toHaveBeenCalled();
@@ -90,7 +92,7 @@ describe('A provider offered by link or file', () => {
   it('a refused link is one plain sentence and no confirmation', async () => {
     await mount();
     const message = 'This provider file carries a secret ("client_secret"), which AuthDeck never takes from a file or a link, so nothing was added.';
-    fire.providerOffered.emit({ offer: null, error: { kind: 'other', message } });
+    fire.providerOffered.emit({ offer: null, error: { kind: 'other', message, details: null } });
     await settle();
     expect(dialog()).toBeNull();
     expect(toasts().textContent).toContain(message);

@@ -118,7 +118,7 @@ async fn refusals_add_nothing_and_read_plainly() {
             "would not register AuthDeck",
         ),
         (Reply::json(201, json!({"registration_access_token": "t"})), "unusable registration"),
-        (Reply::json(503, json!({})), "HTTP 503"),
+        (Reply::json(503, json!({})), "unavailable right now"),
     ] {
         let t = TestDeck::new(true).await;
         *t.provider.registration.lock().unwrap() = Some(reply);
