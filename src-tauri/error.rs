@@ -1,4 +1,4 @@
-//! The one error shape that crosses IPC: `{kind, message}`.
+//! The one error shape that crosses IPC: `{kind, message}` (and `details` for Details).
 //!
 //! `message` is the core error's plain sentence; `kind` is only what the UI branches on
 //! (reconnect, keychain badge, invalid sign-in answer), everything else is `other`.
@@ -11,17 +11,19 @@ use serde::Serialize;
 pub struct IpcError {
     pub kind: ErrorKind,
     pub message: String,
+    /// What support staff need beside the sentence ("HTTP 502 Bad Gateway"), for Details.
+    pub details: Option<String>,
 }
 
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
-        IpcError { kind: error.kind(), message: error.to_string() }
+        IpcError { kind: error.kind(), message: error.to_string(), details: error.details() }
     }
 }
 
 impl IpcError {
     pub fn other(message: impl Into<String>) -> Self {
-        IpcError { kind: ErrorKind::Other, message: message.into() }
+        IpcError { kind: ErrorKind::Other, message: message.into(), details: None }
     }
 }
 

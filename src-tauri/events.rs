@@ -51,6 +51,13 @@ pub struct LinksChecked {
     pub message: String,
 }
 
+/// A provider link or file arrived: the confirmation to show, or one sentence why not.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+pub struct ProviderOffered {
+    pub offer: Option<crate::shell::ProviderOffer>,
+    pub error: Option<IpcError>,
+}
+
 /// Everything the shell can tell the UI, for hosts that deliver events (see [`crate::shell::Host`]).
 #[derive(Debug, Clone)]
 pub enum AppEvent {
@@ -60,4 +67,5 @@ pub enum AppEvent {
     CallbackHandled(CallbackHandled),
     ClipboardCleared(ClipboardCleared),
     LinksChecked(LinksChecked),
+    ProviderOffered(ProviderOffered),
 }

@@ -49,6 +49,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("PROVIDER_NAME_MAX_LEN", authdeck_core::PROVIDER_NAME_MAX_LEN)
         .constant("PROVIDER_NAME_PUNCTUATION", authdeck_core::PROVIDER_NAME_PUNCTUATION)
         .constant("STATUS_WORDS", authdeck_core::STATUS_WORDS)
+        .constant("PRIMARY_ACTIONS", authdeck_core::PRIMARY_ACTIONS)
+        .constant("OFFLINE_SCOPES", authdeck_core::OFFLINE_SCOPES)
+        .constant("OTHER_ACCESS", authdeck_core::OTHER_ACCESS)
         .events(collect_events![
             events::AccountsChanged,
             events::RefreshState,
@@ -56,6 +59,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::CallbackHandled,
             events::ClipboardCleared,
             events::LinksChecked,
+            events::ProviderOffered,
         ])
 }
 
@@ -83,6 +87,7 @@ impl Host for TauriHost {
             AppEvent::CallbackHandled(e) => e.emit(&self.app),
             AppEvent::ClipboardCleared(e) => e.emit(&self.app),
             AppEvent::LinksChecked(e) => e.emit(&self.app),
+            AppEvent::ProviderOffered(e) => e.emit(&self.app),
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not send an event to the window");
@@ -112,6 +117,8 @@ fn link_in_args(args: &[String]) -> Option<String> {
     match args {
         [_, url] if url.contains(':') && url.contains("state=") => Some(url.clone()),
         [_, url] if url.starts_with(&format!("{}:", authdeck_core::APP_ID)) => Some(url.clone()),
+        // A provider file opened from the file manager (a path, or a file:// address).
+        [_, arg] if shell::is_offer(arg) => Some(arg.clone()),
         _ => None,
     }
 }

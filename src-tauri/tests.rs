@@ -106,6 +106,16 @@ fn commands_run_without_a_window() {
     assert_eq!(invoke(&app, "list_accounts", json!({})).unwrap(), json!([]));
     let presets = invoke(&app, "list_presets", json!({})).unwrap();
     assert_eq!(presets.as_array().unwrap().len(), 5);
+    assert_eq!(presets[0]["access"][1], "Your email address");
+    let access =
+        invoke(&app, "describe_access", json!({ "scopes": ["email", "admin:org"] })).unwrap();
+    assert_eq!(
+        access,
+        json!([
+            { "scope": "email", "words": "Your email address", "known": true },
+            { "scope": "admin:org", "words": "Other access: admin:org", "known": false },
+        ])
+    );
 
     let input = json!({
         "name": "demo",
@@ -354,4 +364,72 @@ fn arguments_that_are_paths_are_refused_and_touch_no_file() {
     );
     let listed = invoke(&app, "list_providers", json!({})).unwrap();
     assert_eq!(listed[0]["name"], "demo");
+}
+
+#[test]
+fn a_provider_link_or_file_is_only_offered_until_add_and_connect() {
+    use tauri::Manager;
+    let app = app();
+    let shell = app._app.state::<Shell>().inner().clone();
+    let file = authdeck_core::ProviderFile::parse(
+        json!({
+            "version": 1, "label": "Work", "issuer": "http://127.0.0.1:9", "client_id": "c",
+            "scopes": ["openid", "email"], "redirect_uri": "dev.authdeck.app:/oauth/callback",
+        })
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap();
+    let offered = || -> Value {
+        let offer = invoke(&app, "provider_offer", json!({})).unwrap();
+        assert!(offer["error"].is_null(), "{offer}");
+        offer["offer"].clone()
+    };
+
+    // A link: offered, nothing added; Cancel keeps it that way.
+    tauri::async_runtime::block_on(shell.handle_link(&file.to_link()));
+    let offer = offered();
+    assert_eq!(offer["label"], "Work");
+    assert_eq!(offer["host"], "127.0.0.1");
+    assert_eq!(offer["scopes"], json!(["openid", "email"]));
+    assert_eq!(offer["access"], json!(["Know who you are", "Your email address"]));
+    assert!(app.host.events.lock().unwrap().iter().any(|e| e.contains("ProviderOffered")));
+    assert_eq!(invoke(&app, "list_providers", json!({})).unwrap(), json!([]));
+    invoke(&app, "decline_provider_offer", json!({ "id": offer["id"] })).unwrap();
+    assert!(invoke(&app, "accept_provider_offer", json!({ "id": offer["id"] })).is_err());
+    assert_eq!(invoke(&app, "list_providers", json!({})).unwrap(), json!([]));
+
+    // A file opened from the file manager (a path or a file:// address): Add and connect adds
+    // it and starts the sign-in (which cannot reach 127.0.0.1:9 here).
+    let path = app._dir.path().join("work.authdeck.json");
+    std::fs::write(&path, file.to_json()).unwrap();
+    let address = url::Url::from_file_path(&path).unwrap().to_string();
+    for arg in [path.to_str().unwrap(), address.as_str()] {
+        assert!(crate::shell::is_offer(arg), "{arg}");
+        tauri::async_runtime::block_on(shell.handle_link(arg));
+        let again = offered();
+        assert_ne!(again["id"], offer["id"]);
+    }
+    let offer = offered_after(&app, &shell, &file.to_link());
+    let _ = invoke(&app, "accept_provider_offer", json!({ "id": offer["id"] }));
+    let providers = invoke(&app, "list_providers", json!({})).unwrap();
+    assert_eq!(providers[0]["name"], "work");
+    assert_eq!(providers[0]["issuer"], "http://127.0.0.1:9");
+
+    // A refused link (damaged): one sentence, no offer, nothing added.
+    tauri::async_runtime::block_on(shell.handle_link("dev.authdeck.app:/provider?file=x"));
+    let refused = invoke(&app, "provider_offer", json!({})).unwrap();
+    assert!(refused["offer"].is_null());
+    assert!(refused["error"]["message"].as_str().unwrap().ends_with("nothing was added."));
+    assert_eq!(invoke(&app, "list_providers", json!({})).unwrap().as_array().unwrap().len(), 1);
+}
+
+/// Offers `link` again (the shell skips a link it handled in the last minute, so this one
+/// differs by a harmless padding character) and returns the offer.
+fn offered_after(app: &App, shell: &Shell, link: &str) -> Value {
+    let padded = format!("{link}=");
+    tauri::async_runtime::block_on(shell.handle_link(&padded));
+    let offer = invoke(app, "provider_offer", json!({})).unwrap();
+    assert!(offer["error"].is_null(), "{offer}");
+    offer["offer"].clone()
 }

@@ -2,10 +2,12 @@
 
 use authdeck_core::{
     AccountRef, AccountView, LoginHandle, PresetView, ProviderInput, ProviderName, ProviderView,
+    ScopeWords,
 };
 use tauri::State;
 
 use crate::error::IpcResult;
+use crate::events::ProviderOffered;
 use crate::shell::{DeviceStarted, LoginStarted, Shell};
 
 #[tauri::command]
@@ -18,6 +20,14 @@ pub fn list_providers(shell: State<'_, Shell>) -> IpcResult<Vec<ProviderView>> {
 #[specta::specta]
 pub fn list_presets() -> Vec<PresetView> {
     Shell::presets()
+}
+
+/// What `scopes` mean in plain words, one line per scope with its raw name (for a
+/// confirmation before adding a provider, and for Details).
+#[tauri::command]
+#[specta::specta]
+pub fn describe_access(scopes: Vec<String>) -> Vec<ScopeWords> {
+    authdeck_core::scopes_words(&scopes)
 }
 
 /// Adds a provider; a client secret given here goes straight to the keychain. An
@@ -85,4 +95,27 @@ pub async fn cancel_login(shell: State<'_, Shell>, handle: LoginHandle) -> IpcRe
 #[specta::specta]
 pub async fn submit_callback(shell: State<'_, Shell>, url: String) -> IpcResult<AccountView> {
     shell.submit_callback(&url).await
+}
+
+/// The provider link or file that arrived before the window listened (a cold start), or
+/// `None`; `ProviderOffered` events bring later ones.
+#[tauri::command]
+#[specta::specta]
+pub fn provider_offer(shell: State<'_, Shell>) -> Option<ProviderOffered> {
+    shell.unseen_offer()
+}
+
+/// "Add and connect" on an offered provider: adds it and opens its sign-in; `LoginFinished`
+/// follows.
+#[tauri::command]
+#[specta::specta]
+pub async fn accept_provider_offer(shell: State<'_, Shell>, id: String) -> IpcResult<LoginStarted> {
+    shell.accept_offer(&id).await
+}
+
+/// "Cancel" on an offered provider: nothing is added.
+#[tauri::command]
+#[specta::specta]
+pub fn decline_provider_offer(shell: State<'_, Shell>, id: String) {
+    shell.decline_offer(&id);
 }

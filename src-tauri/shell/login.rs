@@ -98,6 +98,10 @@ impl Shell {
             }
             recent.push_back((url.to_string(), Instant::now()));
         }
+        if super::is_offer(url) {
+            self.offer_provider(url);
+            return;
+        }
         self.host.focus_window();
         let result = self.deck.complete_callback(url).await;
         let (account, error) = match result {

@@ -12,6 +12,7 @@ mod accounts;
 mod gesture;
 mod links;
 mod login;
+mod offers;
 mod providers;
 mod tokens;
 pub mod views;
@@ -30,6 +31,7 @@ use crate::events::{AccountsChanged, AppEvent};
 use gesture::Gestures;
 
 pub use gesture::{REVEAL_GRANT_SECONDS, REVEAL_REFUSED};
+pub use offers::{ProviderOffer, is_offer};
 pub use providers::ENV_SECRET_REFUSED;
 pub use tokens::CLIPBOARD_SECONDS;
 pub use views::{AccountDetails, AppStatus, CopyReceipt, DeviceStarted, LoginStarted, RevealGrant};
@@ -86,6 +88,8 @@ pub struct Inner {
     changed: Notify,
     /// The hand-back check in progress.
     hand_back: crate::hand_back::Checks,
+    /// A provider offered by link or file, waiting for Add and connect or Cancel.
+    offers: Mutex<offers::Offers>,
 }
 
 impl Deref for Shell {
@@ -123,6 +127,7 @@ impl Shell {
             gestures: Gestures::new(config.reveal_grant),
             changed: Notify::new(),
             hand_back: Default::default(),
+            offers: Mutex::default(),
         }))
     }
 

@@ -323,9 +323,13 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
     const toasts = await browser.$('[data-testid="toasts"]');
     const text = await until('the error toast', async () => {
       const shown = await toasts.getText();
-      return /HTTP 502/.test(shown) && shown;
+      return /unavailable right now/.test(shown) && shown;
     });
     assert.doesNotMatch(text, /<html|<body/i);
+    // The status code is for support: folded under Details, not in the sentence.
+    assert.doesNotMatch(text, /HTTP 502/);
+    const folded = await toasts.$('[data-testid="toast-details"]');
+    assert.match(await folded.getProperty('textContent'), /HTTP 502/);
     await shot('error');
     assert.equal((await accountByEmail('alice@example.test')).status, before.status);
     await cli(['refresh', 'alice@example.test']);

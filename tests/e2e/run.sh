@@ -17,4 +17,9 @@ for build in release debug; do
 done
 echo "GUI end-to-end: ${AUTHDECK_APP:?no built app: run cargo build --release first}"
 # app.test.mjs first: handback.test.mjs takes the desktop's link handler away on purpose.
-exec tests/session.sh node --test --test-concurrency=1 tests/e2e/app.test.mjs tests/e2e/device.test.mjs tests/e2e/handback.test.mjs
+# Arguments pick test files (e.g. tests/e2e/run.sh tests/e2e/onboarding.test.mjs).
+if [ $# -eq 0 ]; then
+  set -- tests/e2e/app.test.mjs tests/e2e/device.test.mjs tests/e2e/onboarding.test.mjs \
+    tests/e2e/handback.test.mjs
+fi
+exec tests/session.sh node --test --test-concurrency=1 "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the built packages (scripts/package.sh): what the .deb holds, its dependencies, its
-# desktop entry (desktop-file-validate, %u, the scheme's MIME type) and its AppStream metadata
+# desktop entry (desktop-file-validate, %u, the scheme's and the provider file's MIME types), the
+# provider file type (shared-mime-info) and its AppStream metadata
 # (appstreamcli validate --no-net); the .rpm holds the same files.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,6 +22,7 @@ expect=(
   /usr/share/icons/hicolor/256x256/apps/authdeck-app.png
   /usr/share/icons/hicolor/512x512/apps/authdeck-app.png
   /usr/share/metainfo/dev.authdeck.app.metainfo.xml
+  /usr/share/mime/packages/dev.authdeck.app.xml
   /usr/share/bash-completion/completions/authdeck
   /usr/share/zsh/vendor-completions/_authdeck
   /usr/share/fish/vendor_completions.d/authdeck.fish
@@ -45,6 +47,16 @@ desktop-file-validate "$desktop" || fail "desktop-file-validate refused the desk
 grep -qx 'Exec=authdeck-app %u' "$desktop" || fail "the desktop entry's Exec does not receive a link (%u)"
 grep -qE '^MimeType=(.*;)?x-scheme-handler/dev\.authdeck\.app;' "$desktop" ||
   fail "the desktop entry does not declare x-scheme-handler/dev.authdeck.app"
+grep -qE '^MimeType=(.*;)?application/x-authdeck-provider;' "$desktop" ||
+  fail "the desktop entry does not open provider files (application/x-authdeck-provider)"
+mime="$work/root/usr/share/mime/packages/dev.authdeck.app.xml"
+python3 - "$mime" <<'PY' || fail "the provider file type (shared-mime-info) is not declared right"
+import sys, xml.etree.ElementTree as ET
+ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+kind = ET.parse(sys.argv[1]).getroot().find("m:mime-type[@type='application/x-authdeck-provider']", ns)
+globs = {g.get("pattern") for g in kind.findall("m:glob", ns)}
+assert {"*.authdeck", "*.authdeck.json"} <= globs, globs
+PY
 appstreamcli validate --no-net "$work/root/usr/share/metainfo/dev.authdeck.app.metainfo.xml" ||
   fail "appstreamcli refused the metainfo"
 gzip -dc "$work/root/usr/share/man/man1/authdeck.1.gz" | grep -q '^\.TH' || fail "the man page is not roff"

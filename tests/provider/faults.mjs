@@ -27,7 +27,9 @@ import zlib from 'node:zlib';
 const HOST = '127.0.0.1';
 
 // Fields whose values are secrets, by where they are seen.
-const ANSWER_SECRET_FIELDS = ['access_token', 'refresh_token', 'id_token'];
+// RFC 7591 registration answers carry the registration access token (and, for confidential
+// clients, a client secret).
+const ANSWER_SECRET_FIELDS = ['access_token', 'refresh_token', 'id_token', 'registration_access_token', 'client_secret'];
 const REQUEST_SECRET_FIELDS = ['code', 'code_verifier', 'refresh_token', 'client_secret', 'token'];
 const CAPTURE_LIMIT = 256 * 1024;
 

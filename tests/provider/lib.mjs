@@ -221,7 +221,7 @@ function memoryAdapterFactory() {
 }
 
 function buildConfiguration({
-  base, accessTtl, idTokenTtl, refreshTtl, device,
+  base, accessTtl, idTokenTtl, refreshTtl, device, registration,
 }) {
   const client = {
     application_type: 'native',
@@ -270,6 +270,10 @@ function buildConfiguration({
           ctx.body = page('Local demo provider', '<h1 id="device-success">You are signed in</h1><p>Go back to your device.</p>');
         },
       },
+      // Open RFC 7591 registration at /reg and RFC 7592 management at /reg/:id, unless turned
+      // off (an issuer that needs a client ID from its administrator).
+      registration: { enabled: registration, initialAccessToken: false },
+      registrationManagement: { enabled: registration, rotateRegistrationAccessToken: false },
       revocation: {
         enabled: true,
         // same policy as oidc-provider's default, minus its "you SHOULD change this" notice
@@ -453,6 +457,7 @@ function closeServer(server) {
  * @param {boolean} [opts.proxy=false] put the fault proxy on the public port
  * @param {number} [opts.controlPort=0] fault proxy control port (with proxy)
  * @param {string} [opts.autoLogin] username: interactions complete themselves
+ * @param {boolean} [opts.registration=true] open dynamic client registration (RFC 7591/7592)
  * @returns {Promise<{issuer:string, port:number, proxy?:object, provider:object, close():Promise<void>}>}
  */
 export async function startProvider(opts = {}) {
@@ -468,6 +473,7 @@ export async function startProvider(opts = {}) {
     deviceFlow = true,
     deviceInterval,
     deviceTtl = 600,
+    registration = true,
   } = opts;
   // Sign-in with a code: what the device answer says (`interval` is left out unless set, as
   // oidc-provider does), a one-shot `slow_down`, and every device-code poll as it arrived.
@@ -494,7 +500,7 @@ export async function startProvider(opts = {}) {
 
   const issuer = `http://${HOST}:${publicPort}${base}`;
   const provider = new Provider(issuer, buildConfiguration({
-    base, accessTtl, idTokenTtl, refreshTtl, device,
+    base, accessTtl, idTokenTtl, refreshTtl, device, registration,
   }));
   provider.on('device_authorization.success', (ctx, body) => {
     if (device.interval !== undefined) Object.assign(body, { interval: device.interval });

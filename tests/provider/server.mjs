@@ -3,6 +3,7 @@
 //
 //   node tests/provider/server.mjs [--port N] [--issuer-path P] [--access-ttl S]
 //        [--id-token-ttl S] [--refresh-ttl S] [--proxy] [--control-port N] [--auto-login USER]
+//        [--no-registration]
 //
 // Prints exactly one JSON line on stdout when ready:
 //   {"issuer":"http://127.0.0.1:PORT...","port":PORT,"control":"http://127.0.0.1:CPORT"}
@@ -39,6 +40,7 @@ try {
       proxy: { type: 'boolean', default: false },
       'control-port': { type: 'string', default: '0' },
       'auto-login': { type: 'string' },
+      'no-registration': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -49,7 +51,7 @@ try {
 }
 if (values.help) {
   process.stderr.write('usage: node server.mjs [--port N] [--issuer-path P] [--access-ttl S] [--id-token-ttl S] '
-    + '[--refresh-ttl S] [--proxy] [--control-port N] [--auto-login USER]\n');
+    + '[--refresh-ttl S] [--proxy] [--control-port N] [--auto-login USER] [--no-registration]\n');
   process.exit(0);
 }
 
@@ -72,6 +74,7 @@ try {
     proxy: values.proxy,
     controlPort: int('control-port', values['control-port']),
     autoLogin: values['auto-login'],
+    registration: !values['no-registration'],
   });
 } catch (err) {
   fail(err.message);

@@ -21,6 +21,7 @@ if (!rowsFile) {
 const AREAS = [
   'Provider faults during refresh',
   'Hostile or broken sign-in answers',
+  'Hostile provider files and links',
   'Races and crashes',
   'Keychain faults',
   'Checking a token with the provider',

@@ -12,7 +12,7 @@ import { disconnectAccount } from './flows/disconnect';
 import { RefreshFlow } from './flows/refresh';
 import { icons } from './icons';
 import { ipc } from './ipc';
-import type { AccountView, AppStatus, CallbackHandled, LoginFinished } from './ipc';
+import type { AccountView, AppStatus, CallbackHandled, LoginFinished, ProviderOffered } from './ipc';
 import { whoIs } from './logic/accounts';
 import { AccountStore } from './store';
 import { AccountList } from './views/accountList';
@@ -57,6 +57,7 @@ class App {
   private readonly footer: HTMLElement;
   private readonly recentlyConnected = new Map<string, number>();
   private connect: ConnectFlow | null = null;
+  private shownOffer: string | null = null;
   private details: DetailsView | null = null;
   private loading: Promise<void> | null = null;
   private loadAgain = false;
@@ -184,7 +185,10 @@ class App {
       ipc.onLoginFinished((e) => { this.onLoginFinished(e); }),
       ipc.onCallbackHandled((e) => { this.onCallbackHandled(e); }),
       ipc.onLinksChecked((e) => { this.diagnostics.onLinksChecked(e); }),
+      ipc.onProviderOffered((e) => { this.onProviderOffered(e); }),
     );
+    // A link or file that started the app arrived before this page listened.
+    void ipc.providerOffer().then((e) => { if (e !== null) this.onProviderOffered(e); }, () => undefined);
     window.addEventListener('focus', this.onWindowFocus);
     document.addEventListener('visibilitychange', this.onVisibility);
     document.addEventListener('keydown', this.onKeydown);
@@ -356,6 +360,19 @@ class App {
     if (this.connect !== null && !this.connect.closed && this.connect.handleCallbackHandled(event)) return;
     if (event.account !== null) this.connected(event.account);
     else if (event.error !== null) this.feedback.failureToast(event.error, undefined, 'A sign-in answer could not be used');
+  }
+
+  /** A provider link or file: confirm it (never added without "Add and connect"), or say why not. */
+  private onProviderOffered(event: ProviderOffered): void {
+    if (event.offer === null) {
+      if (event.error !== null) this.feedback.failureToast(event.error, undefined, 'That provider could not be added');
+      return;
+    }
+    // The same offer by event and by the start-up question: shown once.
+    if (this.shownOffer === event.offer.id) return;
+    this.shownOffer = event.offer.id;
+    if (this.connect !== null && !this.connect.closed) this.connect.dialog.close();
+    this.connect = ConnectFlow.offer(this.connectDeps(), event.offer);
   }
 
   // ----- details / disconnect -----

@@ -29,6 +29,11 @@ export const commands = {
 	listProviders: () => typedError<ProviderView[], IpcError>(__TAURI_INVOKE("list_providers")),
 	listPresets: () => __TAURI_INVOKE<PresetView[]>("list_presets"),
 	/**
+	 *  What `scopes` mean in plain words, one line per scope with its raw name (for a
+	 *  confirmation before adding a provider, and for Details).
+	 */
+	describeAccess: (scopes: string[]) => __TAURI_INVOKE<ScopeWords[]>("describe_access", { scopes }),
+	/**
 	 *  Adds a provider; a client secret given here goes straight to the keychain. An
 	 *  environment-variable secret (`client_secret_env`) is refused: that is for the CLI only.
 	 */
@@ -48,6 +53,18 @@ export const commands = {
 	cancelLogin: (handle: LoginHandle) => typedError<null, IpcError>(__TAURI_INVOKE("cancel_login", { handle })),
 	/**  Completes a sign-in with the address the browser was sent back to (pasted by the user). */
 	submitCallback: (url: string) => typedError<AccountView, IpcError>(__TAURI_INVOKE("submit_callback", { url })),
+	/**
+	 *  The provider link or file that arrived before the window listened (a cold start), or
+	 *  `None`; `ProviderOffered` events bring later ones.
+	 */
+	providerOffer: () => __TAURI_INVOKE<ProviderOffered | null>("provider_offer"),
+	/**
+	 *  "Add and connect" on an offered provider: adds it and opens its sign-in; `LoginFinished`
+	 *  follows.
+	 */
+	acceptProviderOffer: (id: string) => typedError<LoginStarted, IpcError>(__TAURI_INVOKE("accept_provider_offer", { id })),
+	/**  "Cancel" on an offered provider: nothing is added. */
+	declineProviderOffer: (id: string) => __TAURI_INVOKE<void>("decline_provider_offer", { id }),
 	/**  Copies the access token on the Rust side; the value never reaches the web UI. */
 	copyToken: (id: AccountRef) => typedError<CopyReceipt, IpcError>(__TAURI_INVOKE("copy_token", { id })),
 	/**  The click on "Reveal" in Details: a one-time, short-lived grant for `reveal_token`. */
@@ -66,6 +83,7 @@ export const events = {
 	clipboardCleared: makeEvent<ClipboardCleared, ClipboardCleared>("clipboard-cleared"),
 	linksChecked: makeEvent<LinksChecked, LinksChecked>("links-checked"),
 	loginFinished: makeEvent<LoginFinished, LoginFinished>("login-finished"),
+	providerOffered: makeEvent<ProviderOffered, ProviderOffered>("provider-offered"),
 	refreshState: makeEvent<RefreshState, RefreshState>("refresh-state"),
 };
 
@@ -73,6 +91,12 @@ export const events = {
 export const ERROR_KINDS = ["needs_reconnect","keychain_unavailable","invalid_callback","not_found","other"] as const;
 
 export const EXPIRING_WITHIN_SECONDS = 300 as const;
+
+export const OFFLINE_SCOPES = ["offline_access","offline.access"] as const;
+
+export const OTHER_ACCESS = "Other access" as const;
+
+export const PRIMARY_ACTIONS = {"with_refresh_token":{"expired":"refresh","expiring":"refresh","needs_reconnect":"reconnect","valid":"refresh"},"without_refresh_token":{"expired":"reconnect","expiring":"refresh","needs_reconnect":"reconnect","valid":"refresh"}} as const;
 
 export const PROVIDER_NAME_MAX_LEN = 64 as const;
 
@@ -106,8 +130,20 @@ export type AccountView = {
 	email: string | null,
 	/**  Email, else name, else subject. */
 	display_name: string,
+	/**
+	 *  The person's initials for the row's avatar: from the name, else the email's local
+	 *  part ("Alice Liddell" and "alice.liddell@…" both give "AL").
+	 */
+	initials: string,
 	scopes: string[],
+	/**
+	 *  What the scopes mean in plain words, each phrase once (the core's `access_words`); the
+	 *  raw names stay in `scopes` for Details.
+	 */
+	access: string[],
 	status: Status,
+	/**  What the row offers first at listing time (`PRIMARY_ACTIONS` flips it live). */
+	primary_action: RowAction,
 	expires_at: string | null,
 	issued_at: string,
 	has_refresh_token: boolean,
@@ -227,6 +263,8 @@ export type DisconnectReport = {
 	revoked: boolean,
 	/**  A plain sentence when the provider could not be told, or has no revocation endpoint. */
 	warning: string | null,
+	/**  What support staff need beside the warning ("HTTP 500 Internal Server Error"). */
+	details: string | null,
 };
 
 /**  Endpoints given by hand, for providers without discovery (GitHub, plain OAuth 2.0). */
@@ -288,6 +326,8 @@ export type Inspection = {
 	/**  Seconds left (negative once expired); null when the provider did not say. */
 	expires_in_seconds: number | null,
 	scopes: string[],
+	/**  Each scope with what it means in plain words (the core's `scopes_words`). */
+	scope_words: ScopeWords[],
 	has_refresh_token: boolean,
 	access_token: TokenShape,
 	id_token: TokenShape | null,
@@ -302,6 +342,8 @@ export type Inspection = {
 export type IpcError = {
 	kind: ErrorKind,
 	message: string,
+	/**  What support staff need beside the sentence ("HTTP 502 Bad Gateway"), for Details. */
+	details: string | null,
 };
 
 /**  The check whether a test link comes back to the app ended (at first start, or asked for). */
@@ -346,6 +388,8 @@ export type PresetView = {
 	/**  Whether the issuer URL must be given (generic OpenID Connect). */
 	needs_issuer: boolean,
 	default_scopes: string[],
+	/**  What the default scopes mean in plain words (the core's `access_words`). */
+	access: string[],
 	redirect_uri: string,
 };
 
@@ -381,6 +425,29 @@ export type ProviderKind = "oidc" | "oauth2";
 /**  A provider's name, as `provider add NAME` accepted it. */
 export type ProviderName = string;
 
+/**  What the confirmation shows. */
+export type ProviderOffer = {
+	/**  Names this offer for Add and connect / Cancel. */
+	id: string,
+	/**  The provider name it will be added under (free now). */
+	name: string,
+	label: string,
+	/**  The issuer's (or sign-in page's) host, shown in large type. */
+	host: string,
+	/**  What access is asked, in plain words ("Your email address", "Stay signed in"). */
+	access: string[],
+	/**  The scopes asked for, by name (for Details). */
+	scopes: string[],
+	/**  AuthDeck will register itself with the provider (the file has no client ID). */
+	registers: boolean,
+};
+
+/**  A provider link or file arrived: the confirmation to show, or one sentence why not. */
+export type ProviderOffered = {
+	offer: ProviderOffer | null,
+	error: IpcError | null,
+};
+
 /**  A configured provider: its configuration plus what people need to register the client. */
 export type ProviderView = {
 	name: string,
@@ -398,6 +465,8 @@ export type ProviderView = {
 	/**  Where the client secret comes from (never the secret itself). */
 	client_secret: ClientSecretSource,
 	scopes: string[],
+	/**  What the scopes mean in plain words (the core's `access_words`). */
+	access: string[],
 	redirect: Redirect,
 	/**  The redirect URI to register with the provider. */
 	redirect_uri: string,
@@ -452,6 +521,19 @@ export type RemoteMethod = "introspection" | "userinfo" | "tokeninfo";
 export type RevealGrant = {
 	nonce: string,
 	expires_in_seconds: number,
+};
+
+/**  What an account's row offers first. */
+export type RowAction = "refresh" | "reconnect";
+
+/**  What one scope means. */
+export type ScopeWords = {
+	/**  The scope as the provider names it (for Details). */
+	scope: string,
+	/**  What it means, in plain words ("Your email address"). */
+	words: string,
+	/**  Whether the words come from the table (false: "Other access: NAME"). */
+	known: boolean,
 };
 
 /**  The state of an account, as `accounts --json` and the window show it. */

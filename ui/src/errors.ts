@@ -12,11 +12,14 @@ const KINDS: readonly FailureKind[] = ERROR_KINDS;
 
 export class IpcFailure extends Error {
   readonly kind: FailureKind;
+  /** What support staff need beside the sentence ("HTTP 502 Bad Gateway"), shown under Details. */
+  readonly details: string | null;
 
-  constructor(kind: FailureKind, message: string) {
+  constructor(kind: FailureKind, message: string, details: string | null = null) {
     super(message);
     this.name = 'IpcFailure';
     this.kind = kind;
+    this.details = details;
   }
 }
 
@@ -36,7 +39,8 @@ export function toFailure(error: unknown): IpcFailure {
         : 'other';
     // An `Error` thrown by the bridge itself is technical; IpcError messages are plain.
     if (error instanceof Error) return new IpcFailure('other', FALLBACK_MESSAGE);
-    return new IpcFailure(kind, error.message);
+    const details = typeof error.details === 'string' && error.details.trim() !== '' ? error.details.trim() : null;
+    return new IpcFailure(kind, error.message, details);
   }
   // The bridge rejects with a bare string for its own refusals (e.g. a missing permission):
   // keep it for support staff, after a plain sentence.

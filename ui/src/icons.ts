@@ -83,6 +83,21 @@ export function monogramFor(preset: string | null, label: string): Monogram {
 }
 
 /**
+ * A person's avatar: their initials (worked out in Rust, `AccountView.initials`) on the tone
+ * of their provider, so two people at one provider are told apart and providers still show.
+ */
+export function personAvatar(initials: string, preset: string | null, label: string, size = 36): HTMLElement {
+  const { tone } = monogramFor(preset, label);
+  const text = initials.trim() === '' ? '?' : initials.trim();
+  const el = document.createElement('span');
+  el.className = `provider-icon person-avatar tone-${tone} size-${String(size)}${text.length > 1 ? ' is-long' : ''}`;
+  el.setAttribute('aria-hidden', 'true');
+  el.dataset.mono = text;
+  el.dataset.testid = 'avatar';
+  return el;
+}
+
+/**
  * A rounded-square monogram for a provider (decorative: the label is always shown as text).
  * The letters come from CSS (`content: attr(data-mono)`), so they add nothing to the text of
  * the button or label they sit in.

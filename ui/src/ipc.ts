@@ -6,7 +6,7 @@
  * `bindings.ts`.
  */
 import { commands, events } from './bindings';
-import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, RefreshState } from './bindings';
+import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, ProviderOffered, RefreshState } from './bindings';
 import { IpcFailure, toFailure } from './errors';
 
 export type {
@@ -30,11 +30,14 @@ export type {
   LoginTicket,
   PresetView,
   ProviderInput,
+  ProviderOffer,
+  ProviderOffered,
   ProviderView,
   RefreshState,
   RemoteCheck,
   RemoteMethod,
   RevealGrant,
+  ScopeWords,
   Status,
   TokenShape,
   Value,
@@ -115,6 +118,7 @@ const eventHelpers = {
   onClipboardCleared: (cb: (payload: ClipboardCleared) => void): Unlisten => subscribe(events.clipboardCleared, cb),
   onLinksChecked: (cb: (payload: LinksChecked) => void): Unlisten => subscribe(events.linksChecked, cb),
   onLoginFinished: (cb: (payload: LoginFinished) => void): Unlisten => subscribe(events.loginFinished, cb),
+  onProviderOffered: (cb: (payload: ProviderOffered) => void): Unlisten => subscribe(events.providerOffered, cb),
   onRefreshState: (cb: (payload: RefreshState) => void): Unlisten => subscribe(events.refreshState, cb),
 };
 

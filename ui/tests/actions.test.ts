@@ -89,6 +89,37 @@ describe('Refresh', () => {
     expect(within(rowOf(root, a)).getByRole('button', { name: 'Refresh' })).toHaveProperty('disabled', false);
   });
 
+  it('a provider outage is one plain sentence, its status code folded under Details', async () => {
+    const a = account();
+    ipc.listAccounts.mockResolvedValue([a]);
+    // What Rust sends for an HTTP 502 (the sentence and details come from Error::details).
+    ipc.refreshAccount.mockRejectedValue({
+      kind: 'other',
+      message: 'Google (oauth2.googleapis.com) is unavailable right now. Nothing was changed; try again in a few minutes.',
+      details: 'HTTP 502 Bad Gateway',
+    });
+    const root = await mount();
+    within(rowOf(root, a)).getByRole('button', { name: 'Refresh' }).click();
+    await settle();
+    const text = toasts(root).querySelector('.toast-text')!.textContent;
+    expect(text).toBe('Google (oauth2.googleapis.com) is unavailable right now. Nothing was changed; try again in a few minutes.');
+    const folded = toasts(root).querySelector<HTMLDetailsElement>('[data-testid="toast-details"]')!;
+    expect(folded.open).toBe(false);
+    expect(folded.querySelector('summary')!.textContent).toBe('Details');
+    expect(folded.textContent).toContain('HTTP 502 Bad Gateway');
+  });
+
+  it('a failure without details has no Details fold', async () => {
+    const a = account();
+    ipc.listAccounts.mockResolvedValue([a]);
+    ipc.refreshAccount.mockRejectedValue({ kind: 'other', message: 'Could not connect to accounts.google.com.', details: null });
+    const root = await mount();
+    within(rowOf(root, a)).getByRole('button', { name: 'Refresh' }).click();
+    await settle();
+    expect(toasts(root).textContent).toContain('Could not connect');
+    expect(toasts(root).querySelector('[data-testid="toast-details"]')).toBeNull();
+  });
+
   it('shows automatic refreshes from refreshState events, and their failures', async () => {
     const a = account({ email: 'alice@example.com' });
     ipc.listAccounts.mockResolvedValue([a]);
@@ -102,7 +133,7 @@ describe('Refresh', () => {
       account_id: a.id,
       refreshing: false,
       automatic: true,
-      error: { kind: 'needs_reconnect', message: 'Your Google sign-in has ended. Connect the account again to keep using it.' },
+      error: { kind: 'needs_reconnect', message: 'Your Google sign-in has ended. Connect the account again to keep using it.', details: null },
     });
     expect(btn.disabled).toBe(false);
     expect(toasts(root).textContent).toContain('Automatic refresh of alice@example.com failed');
@@ -187,12 +218,18 @@ describe('Disconnect', () => {
     expect(confirm.disabled).toBe(true);
     expect(rowOf(root, a).getAttribute('aria-busy')).toBe('true');
     ipc.listAccounts.mockResolvedValue([]);
-    report.resolve({ account_id: a.id, revoked: false, warning: 'Google could not be told; the sign-in may stay valid until it expires.' });
+    report.resolve({
+      account_id: a.id,
+      revoked: false,
+      warning: 'Google is unavailable right now. The account was removed from this computer, but Google was not told.',
+      details: 'HTTP 503 Service Unavailable',
+    });
     await settle();
     expect(dialog.isConnected).toBe(false);
     expect(root.querySelector(`li[data-account-id="${a.id}"]`)).toBeNull();
     expect(toasts(root).textContent).toContain('Disconnected alice@example.com');
-    expect(toasts(root).textContent).toContain('Google could not be told');
+    expect(toasts(root).querySelector('[data-testid="toast-details"]')!.textContent).toContain('HTTP 503');
+    expect(toasts(root).textContent).toContain('Google was not told');
   });
 
   it('keeps the dialog with the message when it fails', async () => {
@@ -284,14 +321,14 @@ describe('app status', () => {
 
   it('a failed deep-link sign-in shows its message', async () => {
     const root = await mount();
-    fire.callbackHandled.emit({ account: null, error: { kind: 'invalid_callback', message: 'That sign-in answer was already used. Start a new sign-in if you need one.' } });
+    fire.callbackHandled.emit({ account: null, error: { kind: 'invalid_callback', message: 'That sign-in answer was already used. Start a new sign-in if you need one.', details: null } });
     await settle();
     expect(toasts(root).textContent).toContain('That sign-in answer was already used.');
   });
 
   it('toasts can be dismissed', async () => {
     const root = await mount();
-    fire.callbackHandled.emit({ account: null, error: { kind: 'other', message: 'Boom.' } });
+    fire.callbackHandled.emit({ account: null, error: { kind: 'other', message: 'Boom.', details: null } });
     getByRole(toasts(root), 'button', { name: 'Dismiss' }).click();
     expect(toasts(root).textContent).toBe('');
   });

@@ -69,13 +69,13 @@ describe('Connect account', () => {
 
   it('ignores loginFinished for another sign-in', async () => {
     await openWaiting();
-    fire.loginFinished.emit({ handle: 'other', account: null, error: { kind: 'other', message: 'x' } });
+    fire.loginFinished.emit({ handle: 'other', account: null, error: { kind: 'other', message: 'x', details: null } });
     expect(dialog()!.querySelector('[data-testid="login-waiting"]')).not.toBeNull();
   });
 
   it('loginFinished with an error shows it with Try again', async () => {
     await openWaiting();
-    fire.loginFinished.emit({ handle: 'h-1', account: null, error: { kind: 'other', message: 'The sign-in was cancelled at the provider. Nothing was connected.' } });
+    fire.loginFinished.emit({ handle: 'h-1', account: null, error: { kind: 'other', message: 'The sign-in was cancelled at the provider. Nothing was connected.', details: null } });
     await settle();
     const d = dialog()!;
     expect(d.querySelector('[data-testid="login-waiting"]')).toBeNull();
@@ -131,7 +131,7 @@ describe('Connect account', () => {
 
   it('a failing deep link while waiting is shown in the dialog, not as a toast', async () => {
     await openWaiting();
-    fire.callbackHandled.emit({ account: null, error: { kind: 'invalid_callback', message: 'That sign-in answer did not come from the provider the sign-in was sent to.' } });
+    fire.callbackHandled.emit({ account: null, error: { kind: 'invalid_callback', message: 'That sign-in answer did not come from the provider the sign-in was sent to.', details: null } });
     const waiting = dialog()!.querySelector<HTMLElement>('[data-testid="login-waiting"]')!;
     expect(getByRole(waiting, 'alert').textContent).toContain('did not come from the provider');
     expect(toasts().textContent).toBe('');

@@ -29,7 +29,7 @@ describe('connect state machine', () => {
   });
 
   it('a failure becomes the failure screen message', () => {
-    const step = next(waiting(), { type: 'loginFinished', event: { handle: 'h-1', account: null, error: { kind: 'other', message: 'No.' } } });
+    const step = next(waiting(), { type: 'loginFinished', event: { handle: 'h-1', account: null, error: { kind: 'other', message: 'No.', details: null } } });
     expect(step.effect).toEqual({ type: 'fail', message: 'No.' });
   });
 

@@ -82,6 +82,18 @@ describe('Details', () => {
     expect(getByRole(dialog, 'button', { name: 'Check with provider' }).hasAttribute('disabled')).toBe(false);
   });
 
+  it('keeps the raw scope names, each beside its plain words', async () => {
+    const { a, dialog } = await openDetails();
+    const list = within(dialog).getByRole('list', { name: 'Granted scopes' });
+    const lines = [...list.querySelectorAll('li')].map((li) => [li.querySelector('.scope-words')?.textContent ?? null, li.querySelector('code')!.textContent]);
+    expect(lines).toEqual([
+      ['Know who you are', 'openid'],
+      ['Your email address', 'email'],
+      ['Your name and picture', 'profile'],
+    ]);
+    expect(a.scopes).toEqual(['openid', 'email', 'profile']);
+  });
+
   it('never calls revealToken until Reveal is clicked, and Hide removes the token', async () => {
     const { dialog } = await openDetails();
     expect(ipc.revealToken).not.toHaveBeenCalled();

@@ -105,7 +105,7 @@ describe('Sign in with a code', () => {
 
   it('a declined or expired code shows the sentence, and Try again asks for a new code', async () => {
     await openDevice();
-    fire.loginFinished.emit({ handle: 'd-1', account: null, error: { kind: 'other', message: 'The code expired before the sign-in was approved. Start again to get a new code.' } });
+    fire.loginFinished.emit({ handle: 'd-1', account: null, error: { kind: 'other', message: 'The code expired before the sign-in was approved. Start again to get a new code.', details: null } });
     await settle();
     const d = dialog()!;
     expect(d.querySelector('[data-testid="login-error"]')!.textContent).toContain('The code expired');
@@ -136,7 +136,7 @@ describe('Sign in with a code', () => {
     expect(ipc.cancelLogin).toHaveBeenCalledWith('h-1');
     expect(d.querySelector('[data-testid="device-waiting"]')).not.toBeNull();
     // A late end of the abandoned browser sign-in does not close the code screen.
-    fire.loginFinished.emit({ handle: 'h-1', account: null, error: { kind: 'invalid_callback', message: 'The sign-in was cancelled in AuthDeck.' } });
+    fire.loginFinished.emit({ handle: 'h-1', account: null, error: { kind: 'invalid_callback', message: 'The sign-in was cancelled in AuthDeck.', details: null } });
     await settle();
     expect(d.querySelector('[data-testid="device-waiting"]')).not.toBeNull();
     expect(queryAllByRole(d, 'alert').filter((a) => a.textContent !== '')).toHaveLength(0);

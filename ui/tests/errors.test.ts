@@ -9,6 +9,13 @@ describe('toFailure', () => {
     expect(f.kind).toBe('invalid_callback');
     expect(f.message).toBe('That sign-in answer was already used.');
   });
+  it('keeps the details Rust sends for Details, and none when there are none', () => {
+    const f = toFailure({ kind: 'other', message: 'id.example is unavailable right now.', details: 'HTTP 503 Service Unavailable' });
+    expect(f.message).toBe('id.example is unavailable right now.');
+    expect(f.details).toBe('HTTP 503 Service Unavailable');
+    expect(toFailure({ kind: 'other', message: 'Hm.', details: null }).details).toBeNull();
+    expect(toFailure({ kind: 'other', message: 'Hm.' }).details).toBeNull();
+  });
   it('maps unknown kinds to other', () => {
     expect(toFailure({ kind: 'weird', message: 'Hm.' }).kind).toBe('other');
   });

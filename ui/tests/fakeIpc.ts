@@ -17,6 +17,7 @@ import type {
   LoginFinished,
   LoginStarted,
   PresetView,
+  ProviderOffered,
   ProviderView,
   RefreshState,
   RemoteCheck,
@@ -46,6 +47,7 @@ export const fire = {
   clipboardCleared: emitter<ClipboardCleared>(),
   linksChecked: emitter<LinksChecked>(),
   loginFinished: emitter<LoginFinished>(),
+  providerOffered: emitter<ProviderOffered>(),
   refreshState: emitter<RefreshState>(),
 };
 
@@ -62,6 +64,7 @@ export const ipc = {
   onClipboardCleared: (cb: (p: ClipboardCleared) => void) => fire.clipboardCleared.on(cb),
   onLinksChecked: (cb: (p: LinksChecked) => void) => fire.linksChecked.on(cb),
   onLoginFinished: (cb: (p: LoginFinished) => void) => fire.loginFinished.on(cb),
+  onProviderOffered: (cb: (p: ProviderOffered) => void) => fire.providerOffered.on(cb),
   onRefreshState: (cb: (p: RefreshState) => void) => fire.refreshState.on(cb),
 };
 
@@ -73,6 +76,15 @@ export const NOW = Date.parse('2026-11-25T12:00:00Z');
 export function iso(offsetSeconds: number, base = NOW): string {
   return new Date(base + offsetSeconds * 1000).toISOString();
 }
+
+/** What the core's access_words says for the scopes these fakes use. */
+const SCOPE_WORDS: Record<string, string> = {
+  openid: 'Know who you are',
+  email: 'Your email address',
+  profile: 'Your name and picture',
+  offline_access: 'Stay signed in',
+  read_user: 'Your profile information',
+};
 
 let n = 0;
 export function account(overrides: Partial<AccountView> = {}): AccountView {
@@ -86,8 +98,12 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
     subject: `sub-${n}`,
     email,
     display_name: email ?? `User ${n}`,
+    initials: 'U',
     scopes: ['openid', 'email', 'profile'],
+    // What the core's access_words says for these scopes.
+    access: ['Know who you are', 'Your email address', 'Your name and picture'],
     status: 'valid',
+    primary_action: 'refresh',
     expires_at: iso(3600),
     issued_at: iso(-60),
     has_refresh_token: true,
@@ -101,11 +117,11 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
 }
 
 export const PRESETS: PresetView[] = [
-  { id: 'google', label: 'Google', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'microsoft', label: 'Microsoft', needs_issuer: false, default_scopes: ['openid', 'email', 'profile', 'offline_access'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'github', label: 'GitHub', needs_issuer: false, default_scopes: ['read:user', 'user:email'], redirect_uri: 'http://127.0.0.1/callback' },
-  { id: 'gitlab', label: 'GitLab', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
-  { id: 'oidc', label: 'OpenID Connect', needs_issuer: true, default_scopes: ['openid', 'email', 'profile', 'offline_access'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
+  { id: 'google', label: 'Google', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], access: ['Know who you are', 'Your email address', 'Your name and picture'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'microsoft', label: 'Microsoft', needs_issuer: false, default_scopes: ['openid', 'email', 'profile', 'offline_access'], access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'github', label: 'GitHub', needs_issuer: false, default_scopes: ['read:user', 'user:email'], access: ['Your profile information', 'Your email addresses'], redirect_uri: 'http://127.0.0.1/callback' },
+  { id: 'gitlab', label: 'GitLab', needs_issuer: false, default_scopes: ['openid', 'email', 'profile'], access: ['Know who you are', 'Your email address', 'Your name and picture'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
+  { id: 'oidc', label: 'OpenID Connect', needs_issuer: true, default_scopes: ['openid', 'email', 'profile', 'offline_access'], access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'], redirect_uri: 'dev.authdeck.app:/oauth/callback' },
 ];
 
 export const DEMO_PROVIDER: ProviderView = {
@@ -119,6 +135,7 @@ export const DEMO_PROVIDER: ProviderView = {
   client_id: 'authdeck',
   client_secret: { from: 'none' },
   scopes: ['openid', 'email', 'profile', 'offline_access'],
+  access: ['Know who you are', 'Your email address', 'Your name and picture', 'Stay signed in'],
   redirect: { kind: 'deep_link', uri: 'dev.authdeck.app:/oauth/callback' },
   redirect_uri: 'dev.authdeck.app:/oauth/callback',
   device_authorization: null,
@@ -146,6 +163,7 @@ export function details(a: AccountView, overrides: Partial<AccountDetails['inspe
       expires_at: a.expires_at,
       expires_in_seconds: 3600,
       scopes: a.scopes,
+      scope_words: a.scopes.map((scope) => ({ scope, words: SCOPE_WORDS[scope] ?? `Other access: ${scope}`, known: scope in SCOPE_WORDS })),
       has_refresh_token: a.has_refresh_token,
       access_token: {
         format: 'jwt',
@@ -208,6 +226,8 @@ export function resetIpc(): void {
   ipc.listProviders.mockResolvedValue([DEMO_PROVIDER]);
   ipc.cancelLogin.mockResolvedValue(null);
   ipc.reopenLogin.mockResolvedValue(null);
+  ipc.providerOffer.mockResolvedValue(null);
+  ipc.declineProviderOffer.mockResolvedValue(undefined);
   ipc.beginReveal.mockResolvedValue({ nonce: 'grant-1', expires_in_seconds: 20 });
   ipc.exportDiagnostics.mockResolvedValue('/home/alice/Downloads/authdeck-diagnostics-20261125-120000.json');
 }

@@ -19,7 +19,9 @@ describe('account list', () => {
     const a = rowOf(root, alice.id);
     expect(a.textContent).toContain('alice@example.com');
     expect(a.textContent).toContain('Google');
-    expect(a.textContent).toContain('openid');
+    // What the access means, not the raw scope names (those are in Details).
+    expect(a.textContent).toContain('Your email address');
+    expect(a.textContent).not.toContain('openid');
     const status = a.querySelector('[data-testid="status"]')!;
     expect(status.textContent).toBe('Connected');
     expect(status.getAttribute('data-status')).toBe('valid');
@@ -70,6 +72,55 @@ describe('account list', () => {
     expect(within(row).getByRole('button', { name: 'Reconnect' })).toBeTruthy();
     expect(row.querySelector('[data-testid="status"]')!.textContent).toBe('Reconnect needed');
     expect(row.querySelector('[data-testid="countdown"]')!.textContent).toBe('The provider no longer accepts this token');
+  });
+
+  it('shows what access means in plain words, the raw names only on hover', async () => {
+    const a = account({
+      scopes: ['openid', 'email', 'offline_access', 'admin:org'],
+      access: ['Know who you are', 'Your email address', 'Stay signed in', 'Other access: admin:org'],
+    });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const list = within(rowOf(root, a.id)).getByRole('list', { name: 'Access' });
+    expect([...list.querySelectorAll('li')].map((li) => li.textContent)).toEqual(a.access);
+    expect(list.getAttribute('title')).toBe('Scopes: openid email offline_access admin:org');
+    const none = account({ scopes: [], access: [] });
+    ipc.listAccounts.mockResolvedValue([none]);
+    fire.accountsChanged.emit(undefined);
+    await settle();
+    expect(rowOf(root, none.id).querySelector('[data-testid="access"]')!.textContent).toBe('No access reported');
+  });
+
+  it("the avatar shows the person's initials, not the provider's", async () => {
+    const alice = account({ email: 'alice@example.test', initials: 'AL', preset: null, provider_label: 'Local demo provider' });
+    ipc.listAccounts.mockResolvedValue([alice]);
+    const root = await mount();
+    const avatar = rowOf(root, alice.id).querySelector<HTMLElement>('[data-testid="avatar"]')!;
+    expect(avatar.dataset.mono).toBe('AL');
+    expect(avatar.dataset.mono).not.toBe('LD');
+    expect(avatar.getAttribute('aria-hidden')).toBe('true');
+    ipc.listAccounts.mockResolvedValue([{ ...alice, initials: 'AW' }]);
+    fire.accountsChanged.emit(undefined);
+    await settle();
+    expect(rowOf(root, alice.id).querySelector<HTMLElement>('[data-testid="avatar"]')!.dataset.mono).toBe('AW');
+  });
+
+  it('an account that expires without a refresh token offers Reconnect first, live', async () => {
+    const a = account({ has_refresh_token: false, expires_at: iso(2), auto_refresh_at: null });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const row = rowOf(root, a.id);
+    expect(within(row).queryByRole('button', { name: 'Reconnect' })).toBeNull();
+    await advance(3000);
+    const buttons = within(row).getAllByRole('button').map((b) => b.textContent);
+    expect(buttons[0]).toBe('Reconnect');
+    expect(buttons.indexOf('Reconnect')).toBeLessThan(buttons.indexOf('Refresh'));
+    // With a refresh token, an expired account still offers Refresh (it can renew itself).
+    const renewable = account({ expires_at: iso(-60) });
+    ipc.listAccounts.mockResolvedValue([renewable]);
+    fire.accountsChanged.emit(undefined);
+    await settle();
+    expect(within(rowOf(root, renewable.id)).queryByRole('button', { name: 'Reconnect' })).toBeNull();
   });
 
   it('countdown ticks every second and the badge flips live', async () => {

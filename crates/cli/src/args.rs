@@ -176,8 +176,29 @@ pub enum ProviderCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Remove a provider (connected accounts keep working).
+    /// Remove a provider (connected accounts keep working). A client AuthDeck registered
+    /// itself is deleted at the provider once no connected account uses it.
     Remove { name: String },
+    /// Print a provider file (JSON, no secrets) to hand this provider to someone else.
+    Export {
+        /// The provider to export.
+        name: String,
+        /// Write it to this file instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+        /// Print one dev.authdeck.app: link carrying the file instead.
+        #[arg(long)]
+        link: bool,
+    },
+    /// Add a provider from a provider file or a dev.authdeck.app: provider link.
+    Import {
+        /// The provider file, or the link.
+        #[arg(value_name = "FILE | LINK")]
+        source: String,
+        /// The name to add it under (default: from its label).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -207,9 +228,10 @@ pub struct ProviderAdd {
     /// preset do not give it.
     #[arg(long, value_name = "U")]
     pub device_auth_url: Option<String>,
-    /// The client ID registered with the provider.
+    /// The client ID registered with the provider. Without one, AuthDeck registers itself
+    /// with the provider (where the provider allows it).
     #[arg(long, value_name = "ID")]
-    pub client_id: String,
+    pub client_id: Option<String>,
     /// Scopes, space separated (repeatable).
     #[arg(long, value_name = "\"a b c\"")]
     pub scope: Vec<String>,

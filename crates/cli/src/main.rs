@@ -12,6 +12,7 @@ mod doctor;
 mod exec;
 mod git_credential;
 mod print;
+mod share;
 mod wait;
 
 use std::io::{Read, Write};
@@ -40,7 +41,7 @@ fn main() {
         match run(cli.command).await {
             Ok(()) => 0,
             Err(e) => {
-                print::say_err!("{e}");
+                print::say_err!("{}", e.report());
                 1
             }
         }
@@ -122,10 +123,23 @@ async fn run(command: Command) -> Result<()> {
             let name = add.name.clone();
             let (config, secret) = provider_config(*add)?;
             let config = deck.add_provider(config, secret).await?;
-            print::say!(
-                "Added provider {name}. Register this redirect URI with the provider: {}",
-                config.redirect.display_uri()
-            );
+            if config.registered.is_some() {
+                print::say!(
+                    "Added provider {name}; AuthDeck registered itself with the provider, so there \
+                     is nothing to register."
+                );
+            } else {
+                print::say!(
+                    "Added provider {name}. Register this redirect URI with the provider: {}",
+                    config.redirect.display_uri()
+                );
+            }
+        }
+        Command::Provider(ProviderCommand::Export { name, output, link }) => {
+            share::export(&deck, &name, output.as_deref(), link)?;
+        }
+        Command::Provider(ProviderCommand::Import { source, name }) => {
+            share::import(&deck, &source, name.as_deref()).await?;
         }
         Command::Provider(ProviderCommand::List { json: as_json }) => {
             let list = deck.providers()?;
@@ -137,8 +151,11 @@ async fn run(command: Command) -> Result<()> {
             }
         }
         Command::Provider(ProviderCommand::Remove { name }) => {
-            deck.remove_provider(&name).await?;
+            let warning = deck.remove_provider(&name).await?;
             print::say!("Removed provider {name}.");
+            if let Some(warning) = warning {
+                print::say_err!("{warning}");
+            }
         }
         Command::Login { provider, device: true, .. } => {
             let started = deck.start_device_login(&provider).await?;
@@ -215,7 +232,7 @@ async fn run(command: Command) -> Result<()> {
                     ),
                     Err(e) => {
                         failed += 1;
-                        print::say!("Could not refresh {}: {e}", item.account_id);
+                        print::say!("Could not refresh {}: {}", item.account_id, e.report());
                     }
                 }
             }
@@ -323,7 +340,10 @@ async fn run(command: Command) -> Result<()> {
             let report = deck.disconnect(&account).await?;
             print::say!("Disconnected {}.", report.account_id);
             if let Some(warning) = report.warning {
-                print::say_err!("{warning}");
+                match report.details {
+                    Some(details) => print::say_err!("{warning} Details: {details}."),
+                    None => print::say_err!("{warning}"),
+                }
             }
         }
     }
@@ -339,6 +359,14 @@ fn expiry_words(view: &authdeck_core::AccountView) -> String {
 
 /// Builds a provider from `provider add` flags.
 fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<ClientSecret>)> {
+    // Absent means "register"; given but blank is a mistake.
+    if add.client_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+        return Err(Error::Invalid(
+            "The client ID is empty. Give one, or leave out --client-id to let AuthDeck register \
+             itself with the provider."
+                .into(),
+        ));
+    }
     let endpoints = add.auth_url.map(|authorization| Endpoints {
         authorization,
         token: add.token_url.unwrap_or_default(),
@@ -351,7 +379,7 @@ fn provider_config(add: ProviderAdd) -> Result<(ProviderConfig, Option<ClientSec
         preset: add.preset,
         issuer: add.issuer,
         endpoints,
-        client_id: add.client_id,
+        client_id: add.client_id.unwrap_or_default(),
         scopes: (!add.scope.is_empty()).then_some(add.scope),
         redirect_uri: add.redirect_uri,
         loopback: add.loopback,

@@ -165,7 +165,10 @@ pub fn providers(list: &[ProviderConfig]) -> String {
 
 /// `provider list --json`: the same [`ProviderView`] the window lists.
 pub fn provider_json(p: &ProviderConfig) -> Value {
-    serde_json::to_value(ProviderView::from(p)).expect("provider view serializes")
+    let mut value = serde_json::to_value(ProviderView::from(p)).expect("provider view serializes");
+    // Whether AuthDeck registered this client itself (never the registration's token).
+    value["registered"] = Value::Bool(p.registered.is_some());
+    value
 }
 
 pub fn inspection(i: &Inspection, now: DateTime<Utc>) -> String {
@@ -182,6 +185,7 @@ pub fn inspection(i: &Inspection, now: DateTime<Utc>) -> String {
         format!("Issued       {}", local(i.issued_at)),
         format!("Token type   {}", value(&i.token_type)),
         format!("Scopes       {}", value(&i.scopes.join(" "))),
+        format!("Access       {}", value(&a.access.join("; "))),
         format!("Refresh      {}", if i.has_refresh_token { "yes" } else { "no" }),
         format!(
             "Refreshed    {}",
@@ -276,8 +280,11 @@ mod tests {
             subject: HOSTILE.into(),
             email: Some(HOSTILE.into()),
             display_name: HOSTILE.into(),
+            initials: HOSTILE.into(),
             scopes: vec![HOSTILE.into()],
+            access: vec![HOSTILE.into()],
             status: Status::Valid,
+            primary_action: authdeck_core::RowAction::Refresh,
             expires_at: Some(now),
             issued_at: now,
             has_refresh_token: false,

@@ -14,7 +14,7 @@ pub async fn finish(deck: &Deck, started: StartedLogin) -> Result<AccountView> {
         let _ = tokio::signal::ctrl_c().await;
     };
     SignInSession::new(deck, started)
-        .finish(Some(stdin_lines()), cancel, |e| crate::print::say_err!("{e}"))
+        .finish(Some(stdin_lines()), cancel, |e| crate::print::say_err!("{}", e.report()))
         .await
 }
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Fuzzes callback URL parsing and token-response parsing for SECONDS each (default 10; run
+# Fuzzes callback URL parsing, token-response parsing and provider files for SECONDS each (default 10; run
 # longer by hand, e.g. 600). An input that crashes is saved under artifacts/<target>/; copy it
 # into regressions/<target>/ so `cargo test -p authdeck-core --test fuzz_regressions` replays
 # it from then on.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-10}"
-for target in callback_url token_response; do
+for target in callback_url token_response provider_file; do
   mkdir -p "corpus/$target"
   cp -n regressions/"$target"/* "corpus/$target/" 2>/dev/null || true
   log="$(mktemp)"

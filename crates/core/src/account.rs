@@ -5,12 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::access_words::access_words;
 use crate::discovery::ProviderMetadata;
 use crate::expiry::{self, Status};
 use crate::id_token::Identity;
 use crate::provider::{ClientSecretSource, Preset};
 use crate::token_response::IssuedTokens;
 use crate::token_set::TokenSet;
+use crate::views::{PRIMARY_ACTIONS, RowAction};
 
 /// The client settings an account was connected with, kept so that refresh and revoke keep
 /// working even if the provider entry is later edited or removed.
@@ -100,8 +102,16 @@ pub struct AccountView {
     pub email: Option<String>,
     /// Email, else name, else subject.
     pub display_name: String,
+    /// The person's initials for the row's avatar: from the name, else the email's local
+    /// part ("Alice Liddell" and "alice.liddell@…" both give "AL").
+    pub initials: String,
     pub scopes: Vec<String>,
+    /// What the scopes mean in plain words, each phrase once (the core's `access_words`); the
+    /// raw names stay in `scopes` for Details.
+    pub access: Vec<String>,
     pub status: Status,
+    /// What the row offers first at listing time (`PRIMARY_ACTIONS` flips it live).
+    pub primary_action: RowAction,
     pub expires_at: Option<DateTime<Utc>>,
     pub issued_at: DateTime<Utc>,
     pub has_refresh_token: bool,
@@ -132,8 +142,11 @@ impl AccountRecord {
             subject: self.subject.clone(),
             email: self.email.clone(),
             display_name: self.display_name(),
+            initials: initials(self.name.as_deref(), self.email.as_deref(), &self.subject),
             scopes: self.scopes.clone(),
+            access: access_words(&self.scopes),
             status,
+            primary_action: PRIMARY_ACTIONS.of(status, self.has_refresh_token),
             expires_at: self.expires_at,
             issued_at: self.issued_at,
             has_refresh_token: self.has_refresh_token,
@@ -201,9 +214,47 @@ impl AccountRecord {
     }
 }
 
+/// Up to two initials: the first letters of the first and last words of the name, else of
+/// the email's local part (split at `.`, `_`, `-`, `+`), else the subject's first letter or
+/// digit, else "?".
+pub fn initials(name: Option<&str>, email: Option<&str>, subject: &str) -> String {
+    let of_words = |text: &str, separators: &[char]| -> Option<String> {
+        let firsts: Vec<char> = text
+            .split(|c: char| c.is_whitespace() || separators.contains(&c))
+            .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
+            .collect();
+        let picked = match firsts.as_slice() {
+            [] => return None,
+            [only] => vec![*only],
+            [first, .., last] => vec![*first, *last],
+        };
+        Some(picked.into_iter().flat_map(char::to_uppercase).collect())
+    };
+    let local_part = email.map(|e| e.split('@').next().unwrap_or_default());
+    name.and_then(|n| of_words(n, &[]))
+        .or_else(|| local_part.and_then(|l| of_words(l, &['.', '_', '-', '+'])))
+        .or_else(|| {
+            subject.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().collect())
+        })
+        .unwrap_or_else(|| "?".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_come_from_the_name_else_the_email() {
+        assert_eq!(initials(Some("Alice Liddell"), Some("x@example.com"), "1"), "AL");
+        assert_eq!(initials(Some("  mary ann  de la cruz "), None, "1"), "MC");
+        assert_eq!(initials(Some("Zoë"), None, "1"), "Z");
+        assert_eq!(initials(Some("élodie durand"), None, "1"), "ÉD");
+        assert_eq!(initials(None, Some("alice.liddell@example.com"), "1"), "AL");
+        assert_eq!(initials(None, Some("bob@example.com"), "1"), "B");
+        assert_eq!(initials(Some(" "), Some("carol_d+tag@example.com"), "1"), "CT");
+        assert_eq!(initials(None, None, "248289761001"), "2");
+        assert_eq!(initials(Some("-"), Some("@x"), "|"), "?");
+    }
 
     #[test]
     fn ids_are_stable_per_issuer_client_and_subject() {

@@ -100,12 +100,33 @@ impl Deck {
         self.providers.get(name)
     }
 
-    /// Adds a provider. A client secret given here goes to the keychain.
+    /// Adds a provider. A client secret given here goes to the keychain. Without a client ID,
+    /// AuthDeck registers itself with the provider first (see `registration`).
     pub async fn add_provider(
         &self,
         mut config: ProviderConfig,
         client_secret: Option<ClientSecret>,
     ) -> Result<ProviderConfig> {
+        config.registered = None;
+        if config.client_id.trim().is_empty() {
+            if client_secret.is_some() {
+                return Err(Error::Invalid(
+                    "A client secret was given without its client ID. Give both.".into(),
+                ));
+            }
+            config.validate_settings()?;
+            if self.providers.list()?.iter().any(|p| p.name == config.name) {
+                return Err(Error::ProviderExists(config.name));
+            }
+            self.register_client(&mut config).await?;
+            return match self.save_new_provider(&config) {
+                Ok(()) => Ok(config),
+                Err(e) => {
+                    self.unregister_client(&config).await;
+                    Err(e)
+                }
+            };
+        }
         if client_secret.is_some() {
             let registration: String =
                 rand::random::<[u8; 16]>().iter().map(|b| format!("{b:02x}")).collect();
@@ -121,18 +142,25 @@ impl Deck {
                 .set(&client_secret_key(&config.name, &config.client_secret), secret.into_kind())
                 .await?;
         }
+        self.save_new_provider(&config)?;
+        Ok(config)
+    }
+
+    fn save_new_provider(&self, config: &ProviderConfig) -> Result<()> {
+        config.validate()?;
         self.providers.update(|list| {
             if list.iter().any(|p| p.name == config.name) {
                 return Err(Error::ProviderExists(config.name.clone()));
             }
             list.push(config.clone());
             Ok(())
-        })?;
-        Ok(config)
+        })
     }
 
     /// Removes a provider. Connected accounts keep working: they carry their own settings.
-    pub async fn remove_provider(&self, name: &str) -> Result<()> {
+    /// A client AuthDeck registered itself is deleted at the provider once no account uses
+    /// it; when that fails, the returned sentence says so (the provider is removed anyway).
+    pub async fn remove_provider(&self, name: &str) -> Result<Option<String>> {
         let removed = self.providers.update(|list| {
             let index = list
                 .iter()
@@ -152,7 +180,15 @@ impl Deck {
         if matches!(removed.client_secret, ClientSecretSource::Keychain { .. }) && !in_use {
             self.keychain.delete(&client_secret_key(name, &removed.client_secret)).await?;
         }
-        Ok(())
+        let registration_in_use =
+            self.accounts.list()?.iter().any(|a| a.client.client_id == removed.client_id);
+        if removed.registered.is_some() && registration_in_use {
+            return Ok(Some(format!(
+                "AuthDeck's registration at {} stays, because a connected account still uses it.",
+                removed.label()
+            )));
+        }
+        Ok(self.unregister_client(&removed).await)
     }
 
     // ----- accounts -----

@@ -189,6 +189,7 @@ async fn a_provider_without_sign_in_with_a_code_is_refused_before_any_request() 
         scopes: vec![],
         redirect: Redirect::default(),
         device_authorization: None,
+        registered: None,
     };
     t.deck.add_provider(plain, None).await.unwrap();
     let before = t.provider.seen.lock().unwrap().len();

@@ -24,6 +24,8 @@ pub struct DisconnectReport {
     pub revoked: bool,
     /// A plain sentence when the provider could not be told, or has no revocation endpoint.
     pub warning: Option<String>,
+    /// What support staff need beside the warning ("HTTP 500 Internal Server Error").
+    pub details: Option<String>,
 }
 
 impl Deck {
@@ -39,6 +41,7 @@ impl Deck {
         };
         let label = &account.provider_label;
         let mut revoked = false;
+        let mut details = None;
         let warning = match (&account.metadata.revocation_endpoint, &tokens) {
             (Some(endpoint), Some(tokens)) => {
                 let token = match &tokens.refresh_token {
@@ -65,11 +68,14 @@ impl Deck {
                         revoked = true;
                         None
                     }
-                    Err(e) => Some(format!(
-                        "{e} The account was removed from this computer, but {label} was not told; \
+                    Err(e) => Some({
+                        details = e.details();
+                        format!(
+                            "{e} The account was removed from this computer, but {label} was not told; \
                          its sign-in ends when it expires or when you remove AuthDeck's access in \
                          your {label} account settings."
-                    )),
+                        )
+                    }),
                 }
             }
             (None, Some(_)) => Some(format!(
@@ -82,12 +88,16 @@ impl Deck {
         self.token_cache.forget(&id);
         self.keychain.delete(&TokenSet::key(&id)).await?;
         self.accounts.delete(&id)?;
-        self.activity.record(&id, ActivityKind::Disconnected, warning.clone(), Utc::now());
+        let logged = warning.as_ref().map(|w| match &details {
+            Some(details) => format!("{w} Details: {details}."),
+            None => w.clone(),
+        });
+        self.activity.record(&id, ActivityKind::Disconnected, logged, Utc::now());
         self.activity.delete(&id);
         // The lock file stays: deleting it while held would let a process that already
         // opened it and one that creates it anew both hold "the lock" (see `lock`).
         tracing::info!(account = id, revoked, "disconnected");
-        Ok(DisconnectReport { account_id: id, revoked, warning })
+        Ok(DisconnectReport { account_id: id, revoked, warning, details })
     }
 }
 

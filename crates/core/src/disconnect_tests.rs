@@ -66,7 +66,9 @@ async fn a_failed_revocation_still_removes_the_account_and_says_so() {
     let report = t.deck.disconnect(&id).await.unwrap();
     assert!(!report.revoked);
     let warning = report.warning.unwrap();
-    assert!(warning.contains("HTTP 500") && warning.contains("Test ID was not told"), "{warning}");
+    assert!(warning.contains("Test ID (id.test) is unavailable right now"), "{warning}");
+    assert!(warning.contains("Test ID was not told") && !warning.contains("500"), "{warning}");
+    assert_eq!(report.details.as_deref(), Some("HTTP 500 Internal Server Error"));
     gone(&t, &id).await;
     assert_eq!(t.provider.requests_to("/token").len(), 1);
 }

@@ -44,11 +44,18 @@ pub struct ProviderMetadata {
     /// RFC 8628: where a sign-in with a code asks for its code (`None`: not offered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_authorization_endpoint: Option<String>,
+    /// RFC 7591: where a client may register itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_endpoint: Option<String>,
+    /// The grants the provider says it supports (`None` when it does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_types_supported: Option<Vec<String>>,
 }
 
 /// Resolves the endpoints of a configured provider, over the network for an issuer.
 pub async fn resolve(http: &Http, config: &ProviderConfig) -> Result<ProviderMetadata> {
-    config.validate()?;
+    // The client ID may still be missing: registration resolves the endpoints to get one.
+    config.validate_settings()?;
     let quirks = quirks_of(config.preset);
     let metadata = match (&config.issuer, &config.endpoints) {
         (Some(issuer), _) => discover(http, issuer, quirks).await?,
@@ -63,6 +70,8 @@ pub async fn resolve(http: &Http, config: &ProviderConfig) -> Result<ProviderMet
             code_challenge_methods_supported: None,
             iss_parameter_supported: false,
             device_authorization_endpoint: None,
+            registration_endpoint: None,
+            grant_types_supported: None,
         },
         (None, None) => unreachable!("validate() requires an issuer or endpoints"),
     };
@@ -165,6 +174,11 @@ fn from_documents(
             .and_then(Value::as_bool)
             .unwrap_or(false),
         device_authorization_endpoint: url_field("device_authorization_endpoint")?,
+        // Only self-registration uses it: a bad one makes that unavailable, not the sign-in.
+        registration_endpoint: url_field("registration_endpoint").ok().flatten(),
+        grant_types_supported: field("grant_types_supported")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect::<Vec<_>>()),
     })
 }
 

@@ -22,6 +22,12 @@ pub enum Error {
     UnknownProvider(String),
     #[error("A provider called \"{0}\" already exists. Pick another name or remove it first.")]
     ProviderExists(String),
+    /// No client ID was given and the provider does not let AuthDeck register itself.
+    #[error(
+        "This provider needs a client ID from its administrator, because it does not let \
+         AuthDeck register itself."
+    )]
+    NeedsClientId,
     #[error("There is no connected account \"{0}\".")]
     UnknownAccount(String),
     #[error(
@@ -84,7 +90,7 @@ pub enum Error {
     /// A message reported by another AuthDeck process (for example the outcome of a sign-in
     /// completed elsewhere), already worded for people.
     #[error("{message}")]
-    Reported { message: String, kind: ErrorKind },
+    Reported { message: String, kind: ErrorKind, details: Option<String> },
     #[error(
         "Another AuthDeck window or command is still refreshing this account. Try again in a \
          moment."
@@ -148,14 +154,20 @@ impl RemoteError {
     }
 }
 
+/// A provider's HTTP failure as people read it: that it is unavailable (or busy) right now,
+/// with the status code left to [`Error::details`], never in the sentence itself.
 fn unavailable(host: &str, status: u16) -> String {
     match status {
         429 => format!(
-            "{host} is receiving too many requests (HTTP 429). Nothing was changed; try again in a \
-             few minutes."
+            "{host} is busy right now and asked AuthDeck to slow down. Nothing was changed; try \
+             again in a few minutes."
+        ),
+        500..=599 => format!(
+            "{host} is unavailable right now. Nothing was changed; try again in a few minutes."
         ),
         _ => format!(
-            "{host} had a problem (HTTP {status}). Nothing was changed; try again in a few minutes."
+            "{host} could not handle the request right now. Nothing was changed; try again in a \
+             few minutes."
         ),
     }
 }
@@ -226,6 +238,32 @@ impl Error {
             Error::UnknownAccount(_) | Error::UnknownProvider(_) => ErrorKind::NotFound,
             Error::Reported { kind, .. } => *kind,
             _ => ErrorKind::Other,
+        }
+    }
+
+    /// What support staff need beside the plain sentence ("HTTP 502"): shown under Details in
+    /// the window, and kept in the activity log and the CLI's output by [`Error::report`].
+    pub fn details(&self) -> Option<String> {
+        match self {
+            Error::Remote(RemoteError::Unavailable { status, .. }) => Some(format!(
+                "HTTP {status}{}",
+                oauth2::http::StatusCode::from_u16(*status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .map(|r| format!(" {r}"))
+                    .unwrap_or_default()
+            )),
+            Error::Reported { details, .. } => details.clone(),
+            _ => None,
+        }
+    }
+
+    /// The plain sentence followed by its [`details`](Error::details), if any, on one line:
+    /// what the activity log, an account's last error and the CLI keep.
+    pub fn report(&self) -> String {
+        match self.details() {
+            Some(details) => format!("{self} Details: {details}."),
+            None => self.to_string(),
         }
     }
 
@@ -310,13 +348,37 @@ mod tests {
         let error = RemoteError::Unavailable { host: "oauth2.googleapis.com".into(), status: 502 };
         assert_eq!(
             error.named("Google").to_string(),
-            "Google (oauth2.googleapis.com) had a problem (HTTP 502). Nothing was changed; try \
+            "Google (oauth2.googleapis.com) is unavailable right now. Nothing was changed; try \
              again in a few minutes."
         );
         let error = RemoteError::Timeout { host: "id.example".into() };
         assert!(error.named("").to_string().starts_with("id.example did not"));
         let long = "x".repeat(500);
         assert_eq!(tidy_remote_text(&long).chars().count(), 201);
+    }
+
+    #[test]
+    fn an_http_failure_is_a_plain_sentence_with_the_status_code_in_the_details() {
+        let remote =
+            |status| Error::Remote(RemoteError::Unavailable { host: "id.example".into(), status });
+        let error = remote(502);
+        assert_eq!(
+            error.to_string(),
+            "id.example is unavailable right now. Nothing was changed; try again in a few minutes."
+        );
+        assert!(!error.to_string().contains("502"), "the code is for Details only");
+        assert_eq!(error.details().as_deref(), Some("HTTP 502 Bad Gateway"));
+        assert_eq!(
+            error.report(),
+            "id.example is unavailable right now. Nothing was changed; try again in a few \
+             minutes. Details: HTTP 502 Bad Gateway."
+        );
+        assert!(remote(429).to_string().contains("busy right now"));
+        assert_eq!(remote(429).details().as_deref(), Some("HTTP 429 Too Many Requests"));
+        assert!(remote(404).to_string().contains("could not handle the request"));
+        assert_eq!(remote(599).details().as_deref(), Some("HTTP 599"));
+        assert_eq!(Error::Busy.details(), None);
+        assert_eq!(Error::Busy.report(), Error::Busy.to_string());
     }
 
     #[test]

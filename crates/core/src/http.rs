@@ -160,6 +160,37 @@ impl Http {
             .expect("a parsed URL is a valid URI");
         self.send(request, true).await
     }
+
+    /// POST a JSON document (client registration, RFC 7591). Not retried after an answer: a
+    /// second registration would leave a stray client behind.
+    pub(crate) async fn post_json(
+        &self,
+        url: &Url,
+        body: &Value,
+    ) -> Result<HttpResponse, RemoteError> {
+        let request = http::Request::post(url.as_str())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(body.to_string().into_bytes())
+            .expect("a parsed URL is a valid URI");
+        self.send(request, false).await
+    }
+
+    /// DELETE with a bearer credential (RFC 7592 client deletion). `bearer` is exposed by the
+    /// caller, where the secret is named.
+    pub(crate) async fn delete(
+        &self,
+        url: &Url,
+        bearer: &str,
+    ) -> Result<HttpResponse, RemoteError> {
+        let value = HeaderValue::from_str(&format!("Bearer {bearer}"))
+            .map_err(|_| RemoteError::Connect { host: host_of(url) })?;
+        let request = http::Request::delete(url.as_str())
+            .header(header::AUTHORIZATION, value)
+            .body(Vec::new())
+            .expect("a parsed URL is a valid URI");
+        self.send(request, true).await
+    }
 }
 
 impl Default for Http {

@@ -44,11 +44,11 @@ fn oauth_errors_become_standard_error_answers() {
 #[test]
 fn broken_answers_become_one_plain_sentence() {
     let cases = [
-        (500, "application/json", r#"{"error":"server_error"}"#, "had a problem (HTTP 500)"),
-        (502, "text/html", "<html><body>Bad gateway</body></html>", "HTTP 502"),
-        (503, "", "", "HTTP 503"),
-        (429, "application/json", "{}", "HTTP 429"),
-        (400, "text/html", "<h1>oops</h1>", "HTTP 400"),
+        (500, "application/json", r#"{"error":"server_error"}"#, "is unavailable right now"),
+        (502, "text/html", "<html><body>Bad gateway</body></html>", "is unavailable right now"),
+        (503, "", "", "is unavailable right now"),
+        (429, "application/json", "{}", "is busy right now"),
+        (400, "text/html", "<h1>oops</h1>", "could not handle the request"),
         (200, "text/html", "<!doctype html><p>login</p>", "sent a web page"),
         (200, "application/json", r#"{"access_token": "abc"#, "sent a damaged answer"),
         (200, "application/json", "", "sent an empty answer"),

@@ -1,6 +1,7 @@
 //! What support staff see when they inspect an account: status, scopes, expiry, endpoints and
 //! the decoded header and claims of the access and ID tokens. Never a token value.
 
+use crate::access_words::{ScopeWords, scopes_words};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -67,6 +68,8 @@ pub struct Inspection {
     /// Seconds left (negative once expired); null when the provider did not say.
     pub expires_in_seconds: Option<i64>,
     pub scopes: Vec<String>,
+    /// Each scope with what it means in plain words (the core's `scopes_words`).
+    pub scope_words: Vec<ScopeWords>,
     pub has_refresh_token: bool,
     pub access_token: TokenShape,
     pub id_token: Option<TokenShape>,
@@ -90,6 +93,7 @@ impl Deck {
             expires_at: account.expires_at,
             expires_in_seconds: account.expires_at.map(|at| (at - now).num_seconds()),
             scopes: account.scopes.clone(),
+            scope_words: scopes_words(&account.scopes),
             has_refresh_token: tokens.refresh_token.is_some(),
             access_token: TokenShape::of(&tokens.access_token),
             id_token: tokens.id_token.as_ref().map(TokenShape::of),

@@ -45,7 +45,8 @@
 //! - Tokens: `refresh` (single-flight, rotation), `expiry` (pure status rules),
 //!   `disconnect` (RFC 7009 revocation), `inspect`, `remote_check` (asking the provider
 //!   whether it still accepts a token), `activity` (history, hand-outs and who took them).
-//! - Listings shared by the CLI and the window: [`AccountView`], `views` (providers, presets).
+//! - Listings shared by the CLI and the window: [`AccountView`], `views` (providers, presets),
+//!   `access_words` (what scopes mean, in plain words).
 //! - Errors: [`Error`], each one plain sentence; [`ErrorKind`] for the UI to branch on.
 //!
 //! ## The public surface
@@ -57,6 +58,7 @@
 //! the live-provider tests drive internals directly; they turn on the `internals` feature and
 //! go through `internals`, which is not part of the supported surface.
 
+mod access_words;
 mod account;
 mod account_store;
 mod activity;
@@ -89,8 +91,10 @@ mod provider;
 mod qr;
 mod refresh;
 mod remote_check;
+mod registration;
 mod revoke;
 mod secret;
+mod share;
 mod signin;
 #[cfg(test)]
 mod testing;
@@ -143,6 +147,10 @@ pub mod internals {
     }
 }
 
+pub use access_words::{
+    OFFLINE_SCOPES, OTHER_ACCESS, ScopeWords, access_words, is_offline_scope, scope_words,
+    scopes_words,
+};
 pub use account::{AccountRecord, AccountView};
 pub use activity::{ActivityEntry, ActivityKind, HandOutKind};
 pub use atomic::write_json as write_json_atomically;
@@ -163,18 +171,19 @@ pub use inspect::{Inspection, TokenShape};
 pub use keychain::{MemoryStore, SecretStore};
 pub use login::{LoginOptions, LoginTicket, StartedLogin};
 pub use provider::{
-    ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
-    ProviderConfig, ProviderInput, Redirect,
+    ClientSecretSource, Endpoints, FILE_VERSION, MAX_FILE_BYTES, PROVIDER_NAME_MAX_LEN,
+    PROVIDER_NAME_PUNCTUATION, Preset, ProviderConfig, ProviderFile, ProviderInput, Redirect,
+    Registration,
 };
 pub use qr::{svg as qr_svg, terminal as qr_terminal};
 pub use refresh::{BULK_CONCURRENCY, HandOut, HandedIdToken};
 pub use remote_check::{RemoteCheck, RemoteMethod};
 pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
-    PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,
+    PkceVerifier, RefreshToken, RegistrationToken, Revocable, Secret, Shareable, State, kind,
 };
 pub use signin::SignInSession;
 pub use views::{
-    ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView, STATUS_WORDS,
-    StatusWords,
+    ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PRIMARY_ACTIONS, PresetView, PrimaryActions,
+    ProviderKind, ProviderView, RowAction, STATUS_WORDS, StatusActions, StatusWords,
 };

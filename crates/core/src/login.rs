@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use oauth2::{CsrfToken, PkceCodeChallenge, RedirectUrl, Scope};
 use serde::Serialize;
 
+use crate::access_words::is_offline_scope;
 use crate::account::{AccountRecord, AccountView, ClientSnapshot, account_id};
 use crate::activity::ActivityKind;
 use crate::callback::{self, Expected, Verdict};
@@ -113,8 +114,7 @@ impl Deck {
         if let Some(nonce) = &nonce {
             request = request.add_extra_param("nonce", nonce.expose().to_string());
         }
-        if oidc && quirks.consent_for_offline && config.scopes.iter().any(|s| s == "offline_access")
-        {
+        if oidc && quirks.consent_for_offline && config.scopes.iter().any(|s| is_offline_scope(s)) {
             // OIDC Core §11: offline access needs explicit consent.
             request = request.add_extra_param("prompt", "consent");
         }
@@ -180,7 +180,9 @@ impl Deck {
     ) -> Result<AccountView> {
         let outcome = match &result {
             Ok(account) => Outcome::Connected { account_id: account.id.clone() },
-            Err(e) => Outcome::Failed { message: e.to_string(), kind: e.kind() },
+            Err(e) => {
+                Outcome::Failed { message: e.to_string(), kind: e.kind(), details: e.details() }
+            }
         };
         self.pending.finish(&self.keychain, handle, &outcome).await;
         match &result {
@@ -200,7 +202,9 @@ impl Deck {
             Outcome::Connected { account_id } => {
                 Ok(self.accounts.get(&account_id)?.view(Utc::now()))
             }
-            Outcome::Failed { message, kind } => Err(Error::Reported { message, kind }),
+            Outcome::Failed { message, kind, details } => {
+                Err(Error::Reported { message, kind, details })
+            }
         }
     }
 

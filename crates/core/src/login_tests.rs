@@ -172,7 +172,7 @@ async fn a_refused_code_asks_to_start_again_and_is_not_reconnect() {
 async fn broken_token_answers_save_nothing() {
     let t = TestDeck::new(true).await;
     let cases = [
-        (Reply::json(500, json!({"error": "server_error"})), "had a problem (HTTP 500)"),
+        (Reply::json(500, json!({"error": "server_error"})), "is unavailable right now"),
         (
             Reply::Http { status: 200, content_type: "text/html", body: "<p>hi</p>".into() },
             "sent a web page",

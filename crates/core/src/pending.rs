@@ -75,8 +75,16 @@ impl PendingSecrets {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    Connected { account_id: String },
-    Failed { message: String, kind: ErrorKind },
+    Connected {
+        account_id: String,
+    },
+    Failed {
+        message: String,
+        kind: ErrorKind,
+        /// [`Error::details`](crate::Error::details) of the failure, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        details: Option<String>,
+    },
 }
 
 /// The pending sign-ins of one data directory.
@@ -186,8 +194,11 @@ impl PendingStore {
     /// Abandons a sign-in that has not been answered.
     pub async fn cancel(&self, keychain: &Keychain, handle: &LoginHandle, message: &str) {
         if self.claim(handle).is_ok() {
-            let outcome =
-                Outcome::Failed { message: message.to_string(), kind: ErrorKind::InvalidCallback };
+            let outcome = Outcome::Failed {
+                message: message.to_string(),
+                kind: ErrorKind::InvalidCallback,
+                details: None,
+            };
             self.finish(keychain, handle, &outcome).await;
         }
     }

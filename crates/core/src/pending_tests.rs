@@ -23,6 +23,8 @@ fn login(now: DateTime<Utc>) -> PendingLogin {
             code_challenge_methods_supported: None,
             iss_parameter_supported: false,
             device_authorization_endpoint: None,
+            registration_endpoint: None,
+            grant_types_supported: None,
         },
         redirect_uri: "dev.authdeck.app:/oauth/callback".into(),
         scopes: vec![],

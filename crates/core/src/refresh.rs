@@ -275,7 +275,7 @@ impl Deck {
         account.apply_issued(&issued, &new_tokens, sent_at);
         account.last_refreshed_at = Some(now);
         if let Some(Err(error)) = &id_check {
-            account.last_error = Some(error.to_string());
+            account.last_error = Some(error.report());
             account.last_error_at = Some(now);
             account.needs_reconnect = true;
         }
@@ -283,13 +283,13 @@ impl Deck {
         if let Err(error) = self.save_renewed(lock, &account, &new_tokens).await {
             if matches!(error, Error::UnsavedSignIn) {
                 let kind = ActivityKind::RefreshFailed;
-                self.activity.record(id, kind, Some(error.to_string()), now);
+                self.activity.record(id, kind, Some(error.report()), now);
             }
             return Err(error);
         }
         if let Some(Err(error)) = id_check {
             let kind = ActivityKind::NeedsReconnect;
-            self.activity.record(id, kind, Some(error.to_string()), now);
+            self.activity.record(id, kind, Some(error.report()), now);
             return Err(error);
         }
         self.activity.record(id, ActivityKind::Refreshed, None, now);
@@ -330,13 +330,13 @@ impl Deck {
         reconnect: bool,
     ) -> Result<()> {
         let now = Utc::now();
-        account.last_error = Some(error.to_string());
+        account.last_error = Some(error.report());
         account.last_error_at = Some(now);
         account.needs_reconnect |= reconnect;
         self.accounts.save(account)?;
         let kind =
             if reconnect { ActivityKind::NeedsReconnect } else { ActivityKind::RefreshFailed };
-        self.activity.record(&account.id, kind, Some(error.to_string()), now);
+        self.activity.record(&account.id, kind, Some(error.report()), now);
         Ok(())
     }
 }

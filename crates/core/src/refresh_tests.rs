@@ -128,12 +128,13 @@ async fn server_errors_web_pages_and_junk_leave_the_tokens_untouched() {
     for (reply, expected) in cases {
         t.provider.reply(reply);
         let error = t.deck.refresh(&id).await.unwrap_err();
-        assert!(error.to_string().contains(expected), "{error}");
+        // The status code is in the details (the activity log, the CLI), not the sentence.
+        assert!(error.report().contains(expected), "{error}");
         assert_ne!(error.kind(), ErrorKind::NeedsReconnect, "{error}");
         untouched(&t, &id, generation).await;
         let record = t.deck.account_record(&id).unwrap();
         assert!(!record.needs_reconnect);
-        assert_eq!(record.last_error.as_deref(), Some(error.to_string().as_str()));
+        assert_eq!(record.last_error.as_deref(), Some(error.report().as_str()));
     }
     // A later success clears the error.
     t.provider.reply(refresh_answer("at-1", Some("rt-1")));

@@ -68,6 +68,9 @@ pub mod kind {
         Client "ClientSecret" Shareable;
         /// The `device_code` of a sign-in with a code (RFC 8628): only the poller holds it.
         Device "DeviceCode";
+        /// The registration access token of a client AuthDeck registered itself (RFC 7591
+        /// §3.2.1); it manages (deletes) that registration, so it is kept in the keychain only.
+        Registration "RegistrationAccessToken" Shareable;
         /// A keychain entry's value as stored (JSON holding secrets, or one secret).
         Stored "KeychainValue" Shareable;
     }
@@ -82,6 +85,7 @@ pub type Nonce = Secret<kind::Nonce>;
 pub type AuthorizationCode = Secret<kind::Code>;
 pub type ClientSecret = Secret<kind::Client>;
 pub type DeviceCode = Secret<kind::Device>;
+pub type RegistrationToken = Secret<kind::Registration>;
 pub type KeychainValue = Secret<kind::Stored>;
 
 impl Revocable for kind::Access {
@@ -149,6 +153,8 @@ mod tests {
         assert!(printed.contains("AccessToken([redacted])"), "{printed}");
         let verifier = format!("{:?}", PkceVerifier::new("hunter2-verifier"));
         assert_eq!(verifier, "PkceVerifier([redacted])");
+        let registration = format!("{:?}", RegistrationToken::new("hunter2-registration"));
+        assert_eq!(registration, "RegistrationAccessToken([redacted])");
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub struct Seen {
     pub form: HashMap<String, String>,
     /// The query string, if any.
     pub query: Option<String>,
+    pub method: String,
+    /// The raw body (JSON for registration).
+    pub body: String,
     /// The `Authorization` header, if any.
     pub authorization: Option<String>,
 }
@@ -80,6 +83,10 @@ pub struct FakeProvider {
     pub userinfo_status: Mutex<u16>,
     /// The `sub` of the ID tokens [`FakeProvider::tokens`] issues.
     pub subject: Mutex<String>,
+    /// With an answer here, discovery lists `/reg` and registration gets this answer.
+    pub registration: Mutex<Option<Reply>>,
+    /// The status of `DELETE /reg/...` (RFC 7592).
+    pub unregister_status: Mutex<u16>,
 }
 
 impl FakeProvider {
@@ -97,6 +104,8 @@ impl FakeProvider {
             introspection: Mutex::default(),
             userinfo_status: Mutex::new(200),
             subject: Mutex::new("user-1".into()),
+            registration: Mutex::default(),
+            unregister_status: Mutex::new(204),
         }
     }
 
@@ -156,19 +165,21 @@ impl FakeProvider {
         let form: HashMap<String, String> = url::form_urlencoded::parse(request.body())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let query = request.uri().query().map(String::from);
-        let authorization = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .map(String::from);
-        self.seen.lock().unwrap().push(Seen {
+        let seen = Seen {
             origin: origin.clone(),
             path: path.clone(),
             form,
-            query,
-            authorization,
-        });
+            query: request.uri().query().map(String::from),
+            method: request.method().to_string(),
+            body: String::from_utf8_lossy(request.body()).into_owned(),
+            authorization: request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .map(String::from),
+        };
+        self.seen.lock().unwrap().push(seen);
+        let registration = self.registration.lock().unwrap().clone();
         match path.as_str() {
             "/.well-known/openid-configuration" => {
                 // Every host is an issuer of its own, with the same signing key.
@@ -188,6 +199,9 @@ impl FakeProvider {
                 }
                 if *self.device.lock().unwrap() {
                     doc["device_authorization_endpoint"] = json!(format!("{origin}/device/auth"));
+                }
+                if registration.is_some() {
+                    doc["registration_endpoint"] = json!(format!("{origin}/reg"));
                 }
                 Reply::json(200, doc)
             }
@@ -213,6 +227,12 @@ impl FakeProvider {
                     json!({"error": "invalid_request", "error_description": "unscripted"}),
                 ))
             }
+            "/reg" if registration.is_some() => registration.unwrap(),
+            p if p.starts_with("/reg/") => Reply::Http {
+                status: *self.unregister_status.lock().unwrap(),
+                content_type: "text/plain",
+                body: String::new(),
+            },
             "/token" => self.token_replies.lock().unwrap().pop_front().unwrap_or(Reply::json(
                 400,
                 json!({"error": "invalid_request", "error_description": "unscripted"}),
@@ -291,6 +311,7 @@ impl TestDeck {
             scopes: vec!["openid".into(), "email".into(), "offline_access".into()],
             redirect: Redirect::default(),
             device_authorization: None,
+            registered: None,
         }
     }
 

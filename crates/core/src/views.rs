@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::access_words::access_words;
 use crate::error::ErrorKind;
 use crate::expiry::EXPIRING_WITHIN;
 use crate::provider::{ClientSecretSource, Endpoints, Preset, ProviderConfig, Redirect};
@@ -58,6 +59,65 @@ impl StatusWords {
     }
 }
 
+/// What an account's row offers first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    Refresh,
+    Reconnect,
+}
+
+/// The primary action for each [`Status`](crate::Status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StatusActions {
+    pub valid: RowAction,
+    pub expiring: RowAction,
+    pub expired: RowAction,
+    pub needs_reconnect: RowAction,
+}
+
+/// A row's primary action by status, with and without a refresh token: an account whose
+/// sign-in ended, or that expired with no refresh token to renew it, offers Reconnect first
+/// (Refresh cannot help it); the window flips it live as the status changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PrimaryActions {
+    pub with_refresh_token: StatusActions,
+    pub without_refresh_token: StatusActions,
+}
+
+/// See [`PrimaryActions`].
+pub const PRIMARY_ACTIONS: PrimaryActions = PrimaryActions {
+    with_refresh_token: StatusActions {
+        valid: RowAction::Refresh,
+        expiring: RowAction::Refresh,
+        expired: RowAction::Refresh,
+        needs_reconnect: RowAction::Reconnect,
+    },
+    without_refresh_token: StatusActions {
+        valid: RowAction::Refresh,
+        expiring: RowAction::Refresh,
+        expired: RowAction::Reconnect,
+        needs_reconnect: RowAction::Reconnect,
+    },
+};
+
+impl PrimaryActions {
+    /// The primary action of an account with `status`.
+    pub fn of(&self, status: crate::Status, has_refresh_token: bool) -> RowAction {
+        let by_status =
+            if has_refresh_token { &self.with_refresh_token } else { &self.without_refresh_token };
+        match status {
+            crate::Status::Valid => by_status.valid,
+            crate::Status::Expiring => by_status.expiring,
+            crate::Status::Expired => by_status.expired,
+            crate::Status::NeedsReconnect => by_status.needs_reconnect,
+        }
+    }
+}
+
 /// Whether a provider signs people in with OpenID Connect or plain OAuth 2.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -86,6 +146,8 @@ pub struct ProviderView {
     /// Where the client secret comes from (never the secret itself).
     pub client_secret: ClientSecretSource,
     pub scopes: Vec<String>,
+    /// What the scopes mean in plain words (the core's `access_words`).
+    pub access: Vec<String>,
     pub redirect: Redirect,
     /// The redirect URI to register with the provider.
     pub redirect_uri: String,
@@ -109,6 +171,7 @@ impl From<&ProviderConfig> for ProviderView {
             client_id: p.client_id.clone(),
             client_secret: p.client_secret.clone(),
             scopes: p.scopes.clone(),
+            access: access_words(&p.scopes),
             redirect: p.redirect.clone(),
             redirect_uri: p.redirect.display_uri(),
             device_authorization: p.device_authorization.clone(),
@@ -126,6 +189,8 @@ pub struct PresetView {
     /// Whether the issuer URL must be given (generic OpenID Connect).
     pub needs_issuer: bool,
     pub default_scopes: Vec<String>,
+    /// What the default scopes mean in plain words (the core's `access_words`).
+    pub access: Vec<String>,
     pub redirect_uri: String,
 }
 
@@ -145,6 +210,7 @@ impl From<Preset> for PresetView {
             id: preset.id().to_string(),
             label: preset.label().to_string(),
             needs_issuer,
+            access: access_words(&config.scopes),
             default_scopes: config.scopes,
             redirect_uri: config.redirect.display_uri(),
         }
@@ -186,6 +252,20 @@ mod tests {
             assert_eq!(position(kind), i);
         }
         assert_eq!(EXPIRING_WITHIN_SECONDS, 300);
+    }
+
+    #[test]
+    fn reconnect_comes_first_when_refresh_cannot_help() {
+        use crate::Status::*;
+        for status in [Valid, Expiring, Expired] {
+            assert_eq!(PRIMARY_ACTIONS.of(status, true), RowAction::Refresh, "{status:?}");
+        }
+        assert_eq!(PRIMARY_ACTIONS.of(NeedsReconnect, true), RowAction::Reconnect);
+        assert_eq!(PRIMARY_ACTIONS.of(Expired, false), RowAction::Reconnect);
+        assert_eq!(PRIMARY_ACTIONS.of(NeedsReconnect, false), RowAction::Reconnect);
+        assert_eq!(PRIMARY_ACTIONS.of(Valid, false), RowAction::Refresh);
+        let json = serde_json::to_value(PRIMARY_ACTIONS).unwrap();
+        assert_eq!(json["without_refresh_token"]["expired"], "reconnect");
     }
 
     #[test]

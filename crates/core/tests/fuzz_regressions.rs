@@ -50,3 +50,20 @@ fn token_response_regressions() {
         }
     }
 }
+
+#[test]
+fn provider_file_regressions() {
+    let mut added = 0;
+    for input in inputs("provider_file") {
+        if let Ok(file) = authdeck_core::ProviderFile::parse(&input)
+            && file.to_config(&file.suggested_name()).is_ok()
+        {
+            added += 1;
+        }
+        if let Ok(file) = authdeck_core::ProviderFile::from_link(&String::from_utf8_lossy(&input)) {
+            file.to_config("linked").expect("the seed link is a good provider");
+            added += 1;
+        }
+    }
+    assert_eq!(added, 2, "only the genuine file and the link are accepted");
+}

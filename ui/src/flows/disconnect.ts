@@ -26,7 +26,7 @@ export function disconnectAccount(account: AccountView, deps: DisconnectFlowDeps
       const who = whoIs(acc);
       const { toaster } = deps.feedback;
       if (report.warning !== null && report.warning.trim() !== '') {
-        toaster.show(report.warning, { tone: 'warning', title: `Disconnected ${who}` });
+        toaster.show(report.warning, { tone: 'warning', title: `Disconnected ${who}`, details: report.details });
       } else {
         toaster.show(`Disconnected ${who}`, { tone: 'success' });
       }

@@ -28,7 +28,7 @@ export class Feedback {
 
   /** Shows a failure as a toast, titled with the account it concerns. */
   failureToast(failure: IpcFailure | IpcError, account?: AccountView, title?: string): void {
-    const f = failure instanceof IpcFailure ? failure : new IpcFailure(failure.kind, failure.message);
+    const f = failure instanceof IpcFailure ? failure : new IpcFailure(failure.kind, failure.message, failure.details ?? null);
     this.noteFailure(f);
     const action =
       f.kind === 'needs_reconnect' && account !== undefined
@@ -38,6 +38,7 @@ export class Feedback {
       tone: 'error',
       action,
       title: title ?? (account !== undefined ? whoIs(account) : undefined),
+      details: f.details,
       key: account !== undefined ? `error-${account.id}` : undefined,
     });
   }

@@ -1,6 +1,6 @@
 /** Account status, ordering, filtering and wording. Pure: `now` is passed in (ms). */
 import type { AccountView, ActivityEntry, RemoteMethod, Status, TokenShape } from '../ipc';
-import { EXPIRING_WITHIN_SECONDS, STATUS_WORDS } from '../rules';
+import { EXPIRING_WITHIN_SECONDS, PRIMARY_ACTIONS, STATUS_WORDS } from '../rules';
 import { durationWords, parseTime, relativeTime, secondsUntil } from './time';
 
 /** Less than this much time left counts as "expiring" (the Rust rule, from the bindings). */
@@ -32,6 +32,15 @@ export function statusWords(account: Pick<AccountView, 'status' | 'expires_at'>,
   return `${STATUS_WORDS.expiring} in ${durationWords(secondsUntil(at, now))}`;
 }
 
+/**
+ * What the row offers first at `now`: Reconnect when the sign-in ended, or when it expired
+ * with no refresh token to renew it (the Rust rule, `PRIMARY_ACTIONS`); Refresh otherwise.
+ */
+export function primaryAction(account: Pick<AccountView, 'status' | 'expires_at' | 'has_refresh_token'>, now: number): 'refresh' | 'reconnect' {
+  const byStatus = account.has_refresh_token ? PRIMARY_ACTIONS.with_refresh_token : PRIMARY_ACTIONS.without_refresh_token;
+  return byStatus[statusAt(account, now)];
+}
+
 /** Who an account is, in the row: the email, else the display name. */
 export function whoIs(account: Pick<AccountView, 'email' | 'display_name'>): string {
   const email = account.email?.trim();
@@ -58,10 +67,7 @@ export function filterAccounts(accounts: readonly AccountView[], query: string):
 
 /** How many accounts need someone to act (reconnect, or expired without a way back). */
 export function attentionCount(accounts: readonly AccountView[], now: number): number {
-  return accounts.filter((a) => {
-    const s = statusAt(a, now);
-    return s === 'needs_reconnect' || (s === 'expired' && !a.has_refresh_token);
-  }).length;
+  return accounts.filter((a) => primaryAction(a, now) === 'reconnect').length;
 }
 
 /** The small text under the Auto-refresh switch. */

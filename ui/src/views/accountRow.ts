@@ -1,8 +1,11 @@
-/** One account in the list: who, provider, status, live countdown, scopes and actions. */
+/**
+ * One account in the list: who (with their initials), provider, status, live countdown, what
+ * access it has in plain words (the raw scope names are in Details) and actions.
+ */
 import { button, h, setAttr, setText, uid } from '../dom';
-import { icons, providerIcon } from '../icons';
+import { icons, personAvatar } from '../icons';
 import type { AccountView } from '../ipc';
-import { reconnectReason, statusAt, statusWords, whoIs } from '../logic/accounts';
+import { primaryAction, reconnectReason, statusAt, statusWords, whoIs } from '../logic/accounts';
 import { countdownText, absoluteTime, parseTime } from '../logic/time';
 import { AutoRefreshSwitch } from './autoRefreshSwitch';
 
@@ -39,7 +42,7 @@ export class AccountRow {
     this.icon = h('span', { class: 'account-icon' });
     this.name = h('h3', { id: nameId, class: 'account-name' });
     this.provider = h('span', { class: 'account-provider' });
-    this.scopes = h('ul', { class: 'scopes', 'aria-label': 'Scopes' });
+    this.scopes = h('ul', { class: 'scopes access-words', 'aria-label': 'Access', 'data-testid': 'access' });
     this.badge = h('span', { class: 'badge', 'data-testid': 'status' });
     this.countdown = h('span', { class: 'countdown', 'data-testid': 'countdown' });
     this.progress = h('span', { class: 'row-progress', 'data-testid': 'refresh-progress' }, [
@@ -101,22 +104,25 @@ export class AccountRow {
   update(account: AccountView, now: number): void {
     this.account = account;
     setAttr(this.element, 'data-account-id', account.id);
-    const key = `${account.preset ?? ''}|${account.provider_label}`;
+    const key = `${account.initials}|${account.preset ?? ''}|${account.provider_label}`;
     if (key !== this.iconKey) {
       this.iconKey = key;
-      this.icon.replaceChildren(providerIcon(account.preset, account.provider_label));
+      this.icon.replaceChildren(personAvatar(account.initials, account.preset, account.provider_label));
     }
     setText(this.name, whoIs(account));
     setText(this.provider, account.provider_label);
     const scopeText = account.scopes.join(' ');
-    if (this.scopes.dataset.value !== scopeText) {
-      this.scopes.dataset.value = scopeText;
+    const accessText = account.access.join('\n');
+    if (this.scopes.dataset.value !== accessText) {
+      this.scopes.dataset.value = accessText;
       this.scopes.replaceChildren(
-        ...(account.scopes.length === 0
-          ? [h('li', { class: 'scope scope-none' }, 'No scopes reported')]
-          : account.scopes.map((s) => h('li', { class: 'scope', title: s }, s))),
+        ...(account.access.length === 0
+          ? [h('li', { class: 'scope scope-none' }, 'No access reported')]
+          : account.access.map((words) => h('li', { class: 'scope access-word' }, words))),
       );
     }
+    // The raw names, for whoever hovers (they are listed in Details too).
+    setAttr(this.scopes, 'title', scopeText === '' ? null : `Scopes: ${scopeText}`);
     this.autoRefresh.update(account, now);
     this.tick(now);
   }
@@ -129,7 +135,7 @@ export class AccountRow {
     setText(this.countdown, status === 'needs_reconnect' ? reconnectReason(this.account) : countdownText(this.account.expires_at, now));
     const at = parseTime(this.account.expires_at);
     setAttr(this.countdown, 'title', at === null ? 'The provider did not say when this sign-in expires' : absoluteTime(at));
-    this.reconnectButton.hidden = status !== 'needs_reconnect';
+    this.reconnectButton.hidden = primaryAction(this.account, now) !== 'reconnect';
     this.autoRefresh.tick(now);
   }
 

@@ -167,10 +167,20 @@ export class DetailsView {
       ],
     ]);
 
+    // Each raw scope name beside what it means (the words come from Rust).
+    const words = new Map(ins.scope_words.map((w) => [w.scope, w]));
     const scopes = h(
       'ul',
-      { class: 'scopes scopes-wrap', 'aria-label': 'Granted scopes' },
-      ins.scopes.length === 0 ? [h('li', { class: 'scope scope-none' }, 'None reported')] : ins.scopes.map((s) => h('li', { class: 'scope' }, s)),
+      { class: 'scope-lines', 'aria-label': 'Granted scopes' },
+      ins.scopes.length === 0
+        ? [h('li', { class: 'scope scope-none' }, 'None reported')]
+        : ins.scopes.map((s) => {
+            const w = words.get(s);
+            return h('li', { class: 'scope-line' }, [
+              w !== undefined && w.known ? h('span', { class: 'scope-words' }, w.words) : null,
+              h('code', { class: 'scope' }, s),
+            ]);
+          }),
     );
 
     const access = section('Access token', [

@@ -18,6 +18,8 @@ export interface ToastOptions {
   key?: string;
   /** A bold first line (e.g. the account). */
   title?: string;
+  /** Protocol detail for support staff ("HTTP 502 Bad Gateway"), folded under "Details". */
+  details?: string | null;
   /**
    * What screen readers hear instead of the visible text, for toasts whose visible text
    * ticks (a countdown would otherwise be read out every second).
@@ -66,6 +68,12 @@ export class Toaster {
     const body = h('div', { class: 'toast-body' }, [
       options.title !== undefined ? h('p', { class: 'toast-title' }, options.title) : null,
       h('p', { class: 'toast-text' }, [text, options.srMessage !== undefined ? sr : null]),
+      options.details !== undefined && options.details !== null
+        ? h('details', { class: 'disclosure toast-details', 'data-testid': 'toast-details' }, [
+            h('summary', {}, 'Details'),
+            h('p', { class: 'toast-details-text' }, options.details),
+          ])
+        : null,
     ]);
     const icon = h('span', { class: 'toast-icon', 'aria-hidden': 'true' }, iconFor(tone));
     const el = h('div', { class: `toast toast-${tone}`, 'data-tone': tone }, [icon, body]);

@@ -46,7 +46,8 @@ pub struct ProviderInput {
 const OIDC_SCOPES: [&str; 4] = ["openid", "email", "profile", "offline_access"];
 
 impl ProviderInput {
-    /// Builds and validates the configuration.
+    /// Builds and validates the configuration. An empty client ID is left empty: the deck
+    /// then registers AuthDeck with the provider (RFC 7591) when the provider allows it.
     pub fn build(self) -> Result<ProviderConfig> {
         let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let (issuer, preset) = (blank(self.issuer), blank(self.preset));
@@ -90,6 +91,7 @@ impl ProviderInput {
                     scopes,
                     redirect: Redirect::default(),
                     device_authorization: None,
+                    registered: None,
                 }
             }
         };
@@ -117,7 +119,7 @@ impl ProviderInput {
         if let Some(var) = blank(self.client_secret_env) {
             config.client_secret = ClientSecretSource::Env { var };
         }
-        config.validate()?;
+        config.validate_settings()?;
         Ok(config)
     }
 }

@@ -9,10 +9,11 @@
 //! loopback interface).
 //!
 //! The children are the ways a configuration comes to be and is kept: [`preset`] (ready-made
-//! settings and per-provider quirks), [`input`] (a provider as a person describes it) and
-//! [`store`] (`providers.json`). They build on the types here, so the module is a parent and
+//! settings and per-provider quirks), [`input`] (a provider as a person describes it),
+//! [`file`] (a provider handed over as a file or a link) and [`store`] (`providers.json`). They build on the types here, so the module is a parent and
 //! its children rather than four siblings importing one another.
 
+mod file;
 mod input;
 mod preset;
 mod store;
@@ -25,6 +26,7 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::home::APP_ID;
 
+pub use self::file::{FILE_VERSION, MAX_FILE_BYTES, ProviderFile};
 pub use self::input::ProviderInput;
 pub use self::preset::{Preset, Quirks, quirks_of};
 pub use self::store::ProviderStore;
@@ -157,6 +159,21 @@ pub struct ProviderConfig {
     /// discovery's `device_authorization_endpoint` is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_authorization: Option<String>,
+    /// Set when AuthDeck registered this client itself (RFC 7591): `client_id` was issued by
+    /// the provider, and the registration can be deleted again (RFC 7592).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered: Option<Registration>,
+}
+
+/// A client AuthDeck registered for itself. The registration access token is not here: it
+/// lives in the keychain under [`Registration::token_key`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// The RFC 7592 address of the registration, when the provider gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_client_uri: Option<String>,
+    /// A random id made at registration; the registration access token's keychain key.
+    pub token_key: String,
 }
 
 impl ProviderConfig {
@@ -170,10 +187,16 @@ impl ProviderConfig {
 
     /// Checks everything that can be checked without the network.
     pub fn validate(&self) -> Result<()> {
-        validate_name(&self.name)?;
         if self.client_id.trim().is_empty() {
             return Err(Error::Invalid("A client ID is required.".into()));
         }
+        self.validate_settings()
+    }
+
+    /// Everything [`validate`](Self::validate) checks but the client ID, which an empty
+    /// configuration gets by registering itself (see `registration`).
+    pub fn validate_settings(&self) -> Result<()> {
+        validate_name(&self.name)?;
         match (&self.issuer, &self.endpoints) {
             (Some(issuer), None) => {
                 let url = check_url("issuer", issuer)?;
@@ -294,6 +317,7 @@ mod tests {
             scopes: vec!["openid".into()],
             redirect: Redirect::default(),
             device_authorization: None,
+            registered: None,
         }
     }
 

@@ -124,6 +124,7 @@ impl Preset {
             scopes: scopes("openid email profile offline_access"),
             redirect: Redirect::default(),
             device_authorization: None,
+            registered: None,
         };
         match self {
             Preset::Google => {

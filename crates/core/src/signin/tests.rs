@@ -33,6 +33,7 @@ async fn deck_with(redirect: Redirect) -> (tempfile::TempDir, Deck) {
         scopes: vec!["read".into()],
         redirect,
         device_authorization: None,
+        registered: None,
     };
     deck.add_provider(config, None).await.unwrap();
     (dir, deck)

@@ -8,7 +8,7 @@ import { button, h, replaceChildren } from '../../dom';
 import type { IpcFailure } from '../../errors';
 import { icons } from '../../icons';
 import { ipc } from '../../ipc';
-import type { AccountView, CallbackHandled, DeviceStarted, LoginFinished, LoginStarted, PresetView, ProviderView } from '../../ipc';
+import type { AccountView, CallbackHandled, DeviceStarted, LoginFinished, LoginStarted, PresetView, ProviderOffer, ProviderView } from '../../ipc';
 import { whoIs } from '../../logic/accounts';
 import { sortProviders } from '../../logic/providers';
 import { focusFirst, openDialog, type Dialog } from '../dialog';
@@ -17,6 +17,7 @@ import { renderChooser, showStarting, type ChooserView } from './chooser';
 import { renderDeviceCode } from './deviceCode';
 import { footer } from './fields';
 import { initial, isOver, next, type ConnectEvent, type ConnectState, type ProviderRef } from './machine';
+import { renderOffer } from './offer';
 import { renderFailed, renderWaiting, type ShowPasteError } from './waiting';
 
 export interface ConnectDeps {
@@ -37,6 +38,7 @@ export class ConnectFlow {
   private showPasteError: ShowPasteError | null = null;
   /** The last sign-in asked for was with a code (Try again asks for a new code). */
   private device = false;
+  private whenClosed: (() => void) | null = null;
 
   private constructor(private readonly deps: ConnectDeps, title: string, state: ConnectState) {
     this.state = state;
@@ -45,7 +47,10 @@ export class ConnectFlow {
       size: 'md',
       testId: 'connect-dialog',
       fallbackFocus: deps.fallbackFocus,
-      onClose: () => { this.dispatch({ type: 'closed' }); },
+      onClose: () => {
+        this.dispatch({ type: 'closed' });
+        this.whenClosed?.();
+      },
     });
   }
 
@@ -62,6 +67,35 @@ export class ConnectFlow {
     const provider = { name: account.provider, label: account.provider_label };
     const flow = new ConnectFlow(deps, title, initial({ id: account.id, title, provider }));
     void flow.start(provider, () => ipc.reconnectAccount(account.id));
+    return flow;
+  }
+
+  /**
+   * A provider that arrived by link or file: confirm first. "Add and connect" adds it and
+   * starts its sign-in; "Cancel" (or closing) adds nothing.
+   */
+  static offer(deps: ConnectDeps, offer: ProviderOffer): ConnectFlow {
+    const flow = new ConnectFlow(deps, `Add ${offer.label}?`, initial());
+    let decided = false;
+    const decline = () => {
+      if (decided) return;
+      decided = true;
+      void ipc.declineProviderOffer(offer.id).catch(() => undefined);
+    };
+    flow.whenClosed = decline;
+    flow.dispatch({ type: 'choose' });
+    renderOffer(flow.dialog.body, offer, {
+      accept: (trigger) => {
+        if (decided) return;
+        decided = true;
+        showStarting(flow.dialog.body, trigger);
+        void flow.start({ name: offer.name, label: offer.label }, () => ipc.acceptProviderOffer(offer.id));
+      },
+      cancel: () => {
+        decline();
+        flow.dialog.close();
+      },
+    });
     return flow;
   }
 
