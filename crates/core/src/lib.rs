@@ -59,6 +59,7 @@ mod account;
 mod account_store;
 mod activity;
 mod atomic;
+mod attention;
 mod callback;
 mod config;
 mod deck;
@@ -77,6 +78,7 @@ mod ids;
 mod inspect;
 mod jwt;
 mod keychain;
+mod lapse;
 mod lock;
 mod login;
 mod loopback;
@@ -86,6 +88,7 @@ mod provider;
 mod refresh;
 mod revoke;
 mod secret;
+mod settings;
 mod signin;
 #[cfg(test)]
 mod testing;
@@ -138,6 +141,10 @@ pub mod internals {
 pub use account::{AccountRecord, AccountView};
 pub use activity::{ActivityEntry, ActivityKind};
 pub use atomic::write_json as write_json_atomically;
+pub use attention::{
+    Attention, LONGEST_SLEEP, TrayItem, attention, needs_attention, next_refresh_due, sleep_until,
+    tray_menu,
+};
 pub use config::DeckConfig;
 pub use deck::Deck;
 pub use disconnect::DisconnectReport;
@@ -149,6 +156,9 @@ pub use ids::LoginHandle;
 pub use ids::{AccountRef, ProviderName};
 pub use inspect::{Inspection, TokenShape};
 pub use keychain::{MemoryStore, SecretStore};
+pub use lapse::{
+    Concern, EXPIRY_WARNING, FAILING_FOR, LAPSE_WARNING, Notice, NoticeAction, Notified,
+};
 pub use login::{LoginOptions, LoginTicket, StartedLogin};
 pub use provider::{
     ClientSecretSource, Endpoints, PROVIDER_NAME_MAX_LEN, PROVIDER_NAME_PUNCTUATION, Preset,
@@ -159,6 +169,7 @@ pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
     PkceVerifier, RefreshToken, Revocable, Secret, Shareable, State, kind,
 };
+pub use settings::AppSettings;
 pub use signin::SignInSession;
 pub use views::{
     ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PresetView, ProviderKind, ProviderView, STATUS_WORDS,
