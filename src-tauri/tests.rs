@@ -332,3 +332,35 @@ fn arguments_that_are_paths_are_refused_and_touch_no_file() {
     let listed = invoke(&app, "list_providers", json!({})).unwrap();
     assert_eq!(listed[0]["name"], "demo");
 }
+
+#[test]
+#[ignore = "writes the session's autostart folder: run inside tests/session.sh (CI does)"]
+fn start_at_login_writes_and_removes_an_autostart_entry_running_hidden() {
+    let config = dirs::config_dir().expect("a config folder");
+    assert!(
+        std::env::var_os("AUTHDECK_TEST_SESSION").is_some(),
+        "run inside tests/session.sh, not against {}",
+        config.display()
+    );
+    let app = mock_builder()
+        .plugin(crate::autostart::plugin())
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    let entries = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(config.join("autostart"))
+            .map(|dir| dir.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    assert!(!crate::autostart::enabled(app.handle()), "off by default");
+    crate::autostart::set(app.handle(), true).unwrap();
+    assert!(crate::autostart::enabled(app.handle()));
+    let written = entries();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].extension().is_some_and(|e| e == "desktop"));
+    let text = std::fs::read_to_string(&written[0]).unwrap();
+    let exec = text.lines().find(|l| l.starts_with("Exec=")).expect("an Exec line");
+    assert!(exec.ends_with(" --hidden"), "{exec}");
+    crate::autostart::set(app.handle(), false).unwrap();
+    assert!(!crate::autostart::enabled(app.handle()));
+    assert!(entries().is_empty());
+}

@@ -6,7 +6,7 @@
  * `bindings.ts`.
  */
 import { commands, events } from './bindings';
-import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, RefreshState } from './bindings';
+import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, RefreshState, ShowAccount } from './bindings';
 import { IpcFailure, toFailure } from './errors';
 
 export type {
@@ -15,6 +15,7 @@ export type {
   ActivityEntry,
   ActivityKind,
   AppStatus,
+  BackgroundSettings,
   CallbackHandled,
   ClipboardCleared,
   CopyReceipt,
@@ -31,6 +32,7 @@ export type {
   ProviderView,
   RefreshState,
   RevealGrant,
+  ShowAccount,
   Status,
   TokenShape,
   Value,
@@ -112,6 +114,7 @@ const eventHelpers = {
   onLinksChecked: (cb: (payload: LinksChecked) => void): Unlisten => subscribe(events.linksChecked, cb),
   onLoginFinished: (cb: (payload: LoginFinished) => void): Unlisten => subscribe(events.loginFinished, cb),
   onRefreshState: (cb: (payload: RefreshState) => void): Unlisten => subscribe(events.refreshState, cb),
+  onShowAccount: (cb: (payload: ShowAccount) => void): Unlisten => subscribe(events.showAccount, cb),
 };
 
 /** The Rust side: every command (derived from the bindings), the event helpers, the error type. */

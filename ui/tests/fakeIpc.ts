@@ -19,6 +19,7 @@ import type {
   PresetView,
   ProviderView,
   RefreshState,
+  ShowAccount,
 } from '../src/ipc';
 
 function emitter<T>() {
@@ -46,6 +47,7 @@ export const fire = {
   linksChecked: emitter<LinksChecked>(),
   loginFinished: emitter<LoginFinished>(),
   refreshState: emitter<RefreshState>(),
+  showAccount: emitter<ShowAccount>(),
 };
 
 type FakeCommands = { [K in keyof Commands]: Mock<Commands[K]> };
@@ -62,6 +64,7 @@ export const ipc = {
   onLinksChecked: (cb: (p: LinksChecked) => void) => fire.linksChecked.on(cb),
   onLoginFinished: (cb: (p: LoginFinished) => void) => fire.loginFinished.on(cb),
   onRefreshState: (cb: (p: RefreshState) => void) => fire.refreshState.on(cb),
+  onShowAccount: (cb: (p: ShowAccount) => void) => fire.showAccount.on(cb),
 };
 
 /** What `vi.mock('../src/ipc', …)` should return: the module's runtime exports. */
@@ -90,6 +93,7 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
     expires_at: iso(3600),
     issued_at: iso(-60),
     has_refresh_token: true,
+    refresh_expires_at: null,
     last_refreshed_at: null,
     last_error: null,
     auto_refresh: true,
@@ -183,6 +187,8 @@ export function resetIpc(): void {
   ipc.listAccounts.mockResolvedValue([]);
   ipc.appStatus.mockResolvedValue({ version: '0.1.0', data_dir: '/home/alice/.local/share/authdeck', keychain_available: true, keychain_message: null });
   ipc.uiReady.mockResolvedValue(undefined);
+  ipc.backgroundSettings.mockResolvedValue({ keep_running_when_closed: true, start_at_login: false, tray_available: true });
+  ipc.viewingAccount.mockResolvedValue(undefined);
   ipc.listPresets.mockResolvedValue(PRESETS);
   ipc.listProviders.mockResolvedValue([DEMO_PROVIDER]);
   ipc.cancelLogin.mockResolvedValue(null);

@@ -55,6 +55,8 @@ pub fn attention(accounts: &[AccountView]) -> Attention {
 /// One entry of the tray's menu.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrayItem {
+    /// The worst state in words, not clickable (Linux trays show no tooltip for these icons).
+    Summary(String),
     /// An account needing attention: opens the window on it, with Reconnect focused.
     Account {
         id: String,
@@ -76,6 +78,7 @@ impl TrayItem {
     /// The words on the menu entry.
     pub fn label(&self) -> String {
         match self {
+            TrayItem::Summary(summary) => summary.clone(),
             TrayItem::Account { label, .. } => label.clone(),
             TrayItem::Separator => String::new(),
             TrayItem::Open => "Open AuthDeck".to_string(),
@@ -87,6 +90,7 @@ impl TrayItem {
     /// A stable id for the menu entry (what a click reports).
     pub fn menu_id(&self) -> String {
         match self {
+            TrayItem::Summary(_) => "summary".to_string(),
             TrayItem::Account { id, .. } => format!("{ACCOUNT_ID_PREFIX}{id}"),
             TrayItem::Separator => "separator".to_string(),
             TrayItem::Open => "open".to_string(),
@@ -97,22 +101,25 @@ impl TrayItem {
 
     /// The entry a click on `menu_id` meant, among `items`.
     pub fn clicked<'a>(items: &'a [TrayItem], menu_id: &str) -> Option<&'a TrayItem> {
-        items.iter().find(|item| item.menu_id() == menu_id && *item != &TrayItem::Separator)
+        items.iter().find(|item| item.menu_id() == menu_id && item.clickable())
+    }
+
+    /// Whether choosing the entry does something.
+    pub fn clickable(&self) -> bool {
+        !matches!(self, TrayItem::Summary(_) | TrayItem::Separator)
     }
 }
 
-/// The tray's menu: each account needing attention (most urgent first, as listed), then
-/// **Open AuthDeck**, **Refresh all** and **Quit**.
+/// The tray's menu: the worst state in words, each account needing attention (most urgent
+/// first, as listed), then **Open AuthDeck**, **Refresh all** and **Quit**.
 pub fn tray_menu(accounts: &[AccountView]) -> Vec<TrayItem> {
-    let mut items: Vec<TrayItem> = accounts
-        .iter()
-        .filter(|a| needs_attention(a))
-        .map(|a| TrayItem::Account {
-            id: a.id.clone(),
-            label: format!("Reconnect {} ({})", a.display_name, a.provider_label),
-        })
-        .collect();
-    if !items.is_empty() {
+    let mut items = vec![TrayItem::Summary(attention(accounts).summary), TrayItem::Separator];
+    let len = items.len();
+    items.extend(accounts.iter().filter(|a| needs_attention(a)).map(|a| TrayItem::Account {
+        id: a.id.clone(),
+        label: format!("Reconnect {} ({})", a.display_name, a.provider_label),
+    }));
+    if items.len() > len {
         items.push(TrayItem::Separator);
     }
     items.extend([TrayItem::Open, TrayItem::RefreshAll, TrayItem::Quit]);

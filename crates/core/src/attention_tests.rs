@@ -57,39 +57,35 @@ fn summary_words_for_none_one_and_many() {
 fn menu_lists_attention_accounts_then_the_three_fixed_entries() {
     let fine = view("ok", Status::Valid, true);
     let labels = |items: &[TrayItem]| items.iter().map(TrayItem::label).collect::<Vec<_>>();
-    assert_eq!(
-        labels(&tray_menu(std::slice::from_ref(&fine))),
-        ["Open AuthDeck", "Refresh all", "Quit"]
-    );
+    let calm = ["All accounts connected", "", "Open AuthDeck", "Refresh all", "Quit"];
+    assert_eq!(labels(&tray_menu(std::slice::from_ref(&fine))), calm);
     let menu = tray_menu(&[view("alice", Status::NeedsReconnect, true), fine]);
-    assert_eq!(
-        labels(&menu),
-        [
-            "Reconnect alice@example.com (Local demo provider)",
-            "",
-            "Open AuthDeck",
-            "Refresh all",
-            "Quit"
-        ]
-    );
-    assert_eq!(
-        menu[0],
-        TrayItem::Account {
-            id: "alice".into(),
-            label: "Reconnect alice@example.com (Local demo provider)".into()
-        }
-    );
-    assert_eq!(menu[1], TrayItem::Separator);
+    let expected = [
+        "1 account needs attention",
+        "",
+        "Reconnect alice@example.com (Local demo provider)",
+        "",
+        "Open AuthDeck",
+        "Refresh all",
+        "Quit",
+    ];
+    assert_eq!(labels(&menu), expected);
+    let label = "Reconnect alice@example.com (Local demo provider)".to_string();
+    assert_eq!(menu[2], TrayItem::Account { id: "alice".into(), label });
+    assert!(!menu[0].clickable() && !menu[1].clickable() && menu[2].clickable());
 }
 
 #[test]
 fn menu_ids_map_clicks_back_to_entries() {
     let menu = tray_menu(&[view("alice", Status::NeedsReconnect, true)]);
     let ids: Vec<_> = menu.iter().map(TrayItem::menu_id).collect();
-    assert_eq!(ids, ["account:alice", "separator", "open", "refresh_all", "quit"]);
+    assert_eq!(
+        ids,
+        ["summary", "separator", "account:alice", "separator", "open", "refresh_all", "quit"]
+    );
     for item in &menu {
         let found = TrayItem::clicked(&menu, &item.menu_id());
-        if *item == TrayItem::Separator {
+        if !item.clickable() {
             assert_eq!(found, None);
         } else {
             assert_eq!(found, Some(item));
