@@ -166,7 +166,10 @@ class App {
   };
 
   private readonly onVisibility = () => {
-    if (document.visibilityState === 'visible') this.onWindowFocus();
+    if (document.visibilityState !== 'visible') return;
+    // Countdowns stood still while hidden: bring them up to date at once.
+    this.tick();
+    this.onWindowFocus();
   };
 
   private readonly onKeydown = (event: KeyboardEvent) => {
@@ -202,6 +205,8 @@ class App {
   }
 
   private tick(): void {
+    // A minimized or covered window does no timer work; it catches up when shown again.
+    if (document.visibilityState === 'hidden') return;
     const now = this.now();
     this.list.tick(now);
     if (this.details !== null && !this.details.closed) this.details.tick(now);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { wantedFrom } from '../src/app';
-import { account, fire, ipc } from './fakeIpc';
-import { mount, settle, useAppHarness } from './helpers';
+import { account, fire, ipc, iso } from './fakeIpc';
+import { advance, mount, settle, useAppHarness } from './helpers';
 
 vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipcModule);
 
@@ -72,5 +72,27 @@ describe('background switches', () => {
     keep.click();
     await settle();
     expect(ipc.setKeepRunningWhenClosed).toHaveBeenCalledWith(false);
+  });
+});
+
+describe('idle cost', () => {
+  it('a hidden window does no countdown work and catches up when shown again', async () => {
+    const a = account({ expires_at: iso(302) });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const countdown = rowOf(root, a.id).querySelector('[data-testid="countdown"]')!;
+    expect(countdown.textContent).toBe('Expires in 5:02');
+    let state: DocumentVisibilityState = 'hidden';
+    const spy = vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => state);
+    try {
+      await advance(5000);
+      expect(countdown.textContent).toBe('Expires in 5:02');
+      state = 'visible';
+      document.dispatchEvent(new Event('visibilitychange'));
+      await settle();
+      expect(countdown.textContent).toBe('Expires in 4:57');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
