@@ -83,6 +83,11 @@ if [ -z "${AUTHDECK_SKIP_E2E:-}" ]; then
   stage "GUI end-to-end (the built window under Xvfb, tauri-driver)" 1500 tests/e2e/run.sh
 fi
 
+# authdeck-app --hidden with dunst and a tray host on the test bus (debug build).
+stage "background mode build (debug app, CLI, tray host)" 1500 bash -c \
+  'cargo build --locked -p authdeck-app -p authdeck-cli && cargo build --locked -p authdeck-app --example sni-watcher'
+stage "background mode (--hidden, tray, notifications)" 300 tests/background/run.sh
+
 if [ -z "${AUTHDECK_SKIP_FUZZ:-}" ] && command -v cargo-fuzz >/dev/null; then
   stage "fuzzing (brief)" 900 crates/core/fuzz/run.sh 10
 fi

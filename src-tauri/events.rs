@@ -58,6 +58,15 @@ pub struct ProviderOffered {
     pub error: Option<IpcError>,
 }
 
+/// The tray or a notification asked to show one account (the window was open already; a new
+/// window reads the same from its address). `reconnect`: start its Reconnect; otherwise focus
+/// its Reconnect button.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+pub struct ShowAccount {
+    pub account_id: String,
+    pub reconnect: bool,
+}
+
 /// Everything the shell can tell the UI, for hosts that deliver events (see [`crate::shell::Host`]).
 #[derive(Debug, Clone)]
 pub enum AppEvent {

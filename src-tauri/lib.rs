@@ -6,24 +6,28 @@
 //! arriving by deep link are handled in Rust too: the single-instance plugin forwards a second
 //! start of the app (which is how the OS delivers a link) to the running window.
 
+pub mod autostart;
 pub mod clipboard;
 #[macro_use]
 pub mod commands;
 pub mod error;
 pub mod events;
 pub mod hand_back;
+pub mod notifier;
 pub mod refresh_timer;
 pub mod rendering;
 pub mod scheme;
 pub mod shell;
 pub mod startup;
+pub mod tray;
 pub mod watch;
+pub mod window;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use authdeck_core::{Deck, DeckConfig};
-use tauri::{AppHandle, Manager, RunEvent, Runtime, WebviewUrl, WebviewWindowBuilder, Wry};
+use authdeck_core::{AccountView, AppSettings, Deck, DeckConfig, Notice};
+use tauri::{AppHandle, Manager, RunEvent, Runtime, Wry};
 use tauri_plugin_deep_link::DeepLinkExt;
 use tauri_plugin_opener::OpenerExt;
 use tauri_specta::{Event, collect_commands, collect_events};
@@ -35,7 +39,7 @@ use crate::shell::{Clipboard, Host, Shell};
 /// The typed IPC surface: every command and event, for the invoke handler and for the
 /// TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{accounts::*, login::*, tokens::*};
+    use commands::{accounts::*, background::*, login::*, tokens::*};
     tauri_specta::Builder::<R>::new()
         // IPC is JSON, so every integer reaches JavaScript as a number anyway; the ones that
         // cross (seconds, lengths, JWT claims) are far below 2^53.
@@ -60,6 +64,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::ClipboardCleared,
             events::LinksChecked,
             events::ProviderOffered,
+            events::ShowAccount,
         ])
 }
 
@@ -99,16 +104,69 @@ impl Host for TauriHost {
     }
 
     fn focus_window(&self) {
-        if let Some(window) = self.app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
+        window::open(&self.app, None);
     }
 
     fn clipboard(&self) -> &dyn Clipboard {
         &self.clipboard
     }
+
+    fn notify(&self, notice: &Notice) {
+        notifier::show(&self.app, notice);
+    }
+
+    fn show_state(&self, accounts: &[AccountView]) {
+        if let Some(tray) = self.app.try_state::<tray::Tray>() {
+            tray.show(&self.app, accounts);
+        }
+    }
+
+    fn window_focused(&self) -> bool {
+        window::focused(&self.app)
+    }
+
+    fn tray_available(&self) -> bool {
+        tray::host_present()
+    }
+
+    fn start_at_login(&self) -> bool {
+        autostart::enabled(&self.app)
+    }
+
+    fn set_start_at_login(&self, on: bool) -> Result<(), String> {
+        autostart::set(&self.app, on)
+    }
+}
+
+/// `authdeck-app --hidden`: start in the tray, with no window (checks outside this repository
+/// rely on this flag).
+pub const HIDDEN_FLAG: &str = "--hidden";
+
+fn hidden_in(args: &[String]) -> bool {
+    args.iter().skip(1).any(|a| a == HIDDEN_FLAG)
+}
+
+/// The last window closed: keep running in the tray when there is one and the setting says
+/// so (telling the user the first time), else quit as before.
+fn keep_running_after_close(app: &AppHandle<Wry>) -> bool {
+    let shell = app.state::<Shell>();
+    let settings = shell.settings();
+    if !settings.keep_running_when_closed || !tray::host_present() {
+        return false;
+    }
+    shell.set_viewing(None);
+    if !settings.close_notice_shown {
+        notifier::tell(
+            "AuthDeck is still running",
+            "AuthDeck keeps your sign-ins fresh from the tray. To stop it, choose Quit in its \
+             tray menu.",
+        );
+        let shown = AppSettings { close_notice_shown: true, ..settings };
+        if let Err(e) = shell.save_settings(&shown) {
+            tracing::warn!(error = e.message, "could not save the settings");
+        }
+    }
+    true
 }
 
 /// The sign-in answer in a command line, if it is one: the OS starts the app with the URL as
@@ -153,8 +211,11 @@ pub fn run() {
         // arguments to this one and exits.
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| match link_in_args(&args) {
             Some(url) => handle_link(app, url),
+            // Starting it again at login while it runs already changes nothing.
+            None if hidden_in(&args) => {}
             None => app.state::<Shell>().host_focus(),
         }))
+        .plugin(autostart::plugin())
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(specta.invoke_handler())
@@ -172,18 +233,16 @@ pub fn run() {
             let shell = Shell::new(deck, Arc::new(host));
             app.manage(shell.clone());
 
-            let window =
-                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                    .title("AuthDeck")
-                    .inner_size(980.0, 700.0)
-                    .min_inner_size(640.0, 480.0)
-                    // Only the app's own pages: no remote content, no navigation away.
-                    .on_navigation(|url| {
-                        matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost")
-                    })
-                    .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
-                    .build()?;
-            rendering::tune(&window);
+            if !hidden_in(&std::env::args().collect::<Vec<_>>()) {
+                window::create(app.handle())?;
+            }
+            // Where no tray host runs, the icon waits for one (the panel may start later).
+            match tray::build(app.handle()) {
+                Ok(tray) => {
+                    app.manage(tray);
+                }
+                Err(e) => tracing::warn!(error = %e, "no tray icon"),
+            }
 
             // Links must reach this copy: a portable copy registers a per-user handler, an
             // installed package takes a stale one back (see `scheme`). Off the main thread,
@@ -230,10 +289,12 @@ pub fn run() {
             eprintln!("AuthDeck could not start: {e}");
             std::process::exit(1);
         });
-    app.run(|app, event| {
-        if let RunEvent::Exit = event {
-            app.state::<Shell>().clear_clipboard_on_exit();
+    app.run(|app, event| match event {
+        RunEvent::ExitRequested { code: None, api, .. } if keep_running_after_close(app) => {
+            api.prevent_exit();
         }
+        RunEvent::Exit => app.state::<Shell>().clear_clipboard_on_exit(),
+        _ => {}
     });
 }
 

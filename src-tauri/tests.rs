@@ -21,6 +21,11 @@ use crate::shell::{Clipboard, Host, Shell, ShellConfig};
 struct TestHost {
     events: Mutex<Vec<String>>,
     clipboard: TestClipboard,
+    /// Notices shown: (account id, summary, body).
+    notices: Mutex<Vec<(String, String, String)>>,
+    /// How many accounts needed attention, at each tray update.
+    tray: Mutex<Vec<usize>>,
+    focused: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -50,6 +55,16 @@ impl Host for TestHost {
     fn focus_window(&self) {}
     fn clipboard(&self) -> &dyn Clipboard {
         &self.clipboard
+    }
+    fn notify(&self, notice: &authdeck_core::Notice) {
+        let shown = (notice.account_id.clone(), notice.summary.clone(), notice.body.clone());
+        self.notices.lock().unwrap().push(shown);
+    }
+    fn show_state(&self, accounts: &[authdeck_core::AccountView]) {
+        self.tray.lock().unwrap().push(authdeck_core::attention(accounts).count);
+    }
+    fn window_focused(&self) -> bool {
+        self.focused.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -432,4 +447,76 @@ fn offered_after(app: &App, shell: &Shell, link: &str) -> Value {
     let offer = invoke(app, "provider_offer", json!({})).unwrap();
     assert!(offer["error"].is_null(), "{offer}");
     offer["offer"].clone()
+}
+
+#[test]
+#[ignore = "writes the session's autostart folder: run inside tests/session.sh (CI does)"]
+fn start_at_login_writes_and_removes_an_autostart_entry_running_hidden() {
+    let config = dirs::config_dir().expect("a config folder");
+    assert!(
+        std::env::var_os("AUTHDECK_TEST_SESSION").is_some(),
+        "run inside tests/session.sh, not against {}",
+        config.display()
+    );
+    let app = mock_builder()
+        .plugin(crate::autostart::plugin())
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    let entries = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(config.join("autostart"))
+            .map(|dir| dir.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    assert!(!crate::autostart::enabled(app.handle()), "off by default");
+    crate::autostart::set(app.handle(), true).unwrap();
+    assert!(crate::autostart::enabled(app.handle()));
+    let written = entries();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].extension().is_some_and(|e| e == "desktop"));
+    let text = std::fs::read_to_string(&written[0]).unwrap();
+    let exec = text.lines().find(|l| l.starts_with("Exec=")).expect("an Exec line");
+    assert!(exec.ends_with(" --hidden"), "{exec}");
+    crate::autostart::set(app.handle(), false).unwrap();
+    assert!(!crate::autostart::enabled(app.handle()));
+    assert!(entries().is_empty());
+}
+
+#[test]
+fn reviews_show_the_tray_state_and_say_each_new_concern_once_but_not_while_viewed() {
+    use tauri::Manager;
+    let app = app();
+    let later = Some(chrono::Utc::now() + chrono::TimeDelta::hours(2));
+    seed_account(&app, "fine", later, false, "t");
+    seed_account(&app, "broken", later, true, "t");
+    let shell = app._app.state::<Shell>().inner().clone();
+    let review = || {
+        let now = chrono::Utc::now();
+        shell.review(&shell.accounts_at(now), now);
+    };
+    review();
+    review();
+    let notices = app.host.notices.lock().unwrap().clone();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    let (id, summary, body) = &notices[0];
+    assert_eq!(id, "broken");
+    assert!(summary.contains("Local demo provider") && body.contains("broken@example.com"));
+    assert_eq!(*app.host.tray.lock().unwrap(), [1, 1]);
+
+    // The window shows "seen" and has the focus: no notice about it, but about the others.
+    app.host.focused.store(true, std::sync::atomic::Ordering::SeqCst);
+    invoke(&app, "viewing_account", json!({ "id": "seen" })).unwrap();
+    seed_account(&app, "seen", later, true, "t");
+    seed_account(&app, "other", later, true, "t");
+    review();
+    let ids: Vec<_> = app.host.notices.lock().unwrap().iter().map(|n| n.0.clone()).collect();
+    assert_eq!(ids, ["broken", "other"]);
+    assert_eq!(app.host.tray.lock().unwrap().last(), Some(&3));
+
+    // What was said is kept in the data folder: a restarted app says nothing again.
+    let host = Arc::new(TestHost::default());
+    let again = Shell::new(Deck::with_store(app.home.clone(), app.store.clone()), host.clone());
+    let now = chrono::Utc::now();
+    again.review(&again.accounts_at(now), now);
+    assert!(host.notices.lock().unwrap().is_empty());
+    assert_eq!(*host.tray.lock().unwrap(), [3]);
 }

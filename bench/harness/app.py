@@ -128,6 +128,15 @@ def _app(ctx: Context, home: Path, extra_env: dict[str, str] | None = None) -> d
                   ctx.work / "app.log")
 
 
+def _hidden(ctx: Context, home: Path) -> dict:
+    """`authdeck-app --hidden` (tray only, no window): ready once it holds its single-instance
+    name on the session bus; then the same settle and idle CPU as a shown window."""
+    _wait(lambda: not _bus_name_taken(), 10, "the previous app to leave the session bus")
+    return launch([ctx.bin("authdeck-app"), "--hidden"], env_with(AUTHDECK_HOME=home),
+                  lambda: time.time_ns() / 1e6 if _bus_name_taken() else None,
+                  ctx.cfg.app_settle_s, ctx.work / "app-hidden.log")
+
+
 def _floors(ctx: Context) -> dict[str, Callable[[str], list[str]]]:
     """The baseline windows installed here, by name: a command line for a URL."""
     floors: dict[str, Callable[[str], list[str]]] = {}
@@ -183,10 +192,12 @@ def run_section(ctx: Context, issuer: str) -> dict:
             _floor(ctx, name, command, server)
         runs: dict[int, list[dict]] = {n: [] for n in sizes}
         floor_runs: dict[str, list[dict]] = {name: [] for name in floors}
+        hidden_runs: list[dict] = []
         for rep in range(ctx.cfg.app_reps):
             log(f"desktop app: round {rep + 1} of {ctx.cfg.app_reps}")
             for n in sizes:
                 runs[n].append(_app(ctx, app_homes[n]))
+            hidden_runs.append(_hidden(ctx, app_homes[max(sizes)]))
             for name, command in floors.items():
                 floor_runs[name].append(_floor(ctx, name, command, server))
         trace_env = {"AUTHDECK_LOG": KEYCHAIN_TRACE, "NO_COLOR": "1"}
@@ -195,6 +206,10 @@ def run_section(ctx: Context, issuer: str) -> dict:
         server.close()
     trace = (ctx.work / "app.log").read_text()
     return {"sizes": {str(n): _summary(r) for n, r in runs.items()},
+            "hidden": {"accounts": max(sizes),
+                       "idle_cpu_pct": stats([r["idle_cpu_pct"] for r in hidden_runs]),
+                       "rss_mb": stats([r["rss_mb"] for r in hidden_runs]),
+                       "pss_mb": stats([r["pss_mb"] for r in hidden_runs])},
             "floors": {name: _summary(r) for name, r in floor_runs.items()},
             "traced": {"accounts": max(sizes), "keychain_reads": count_reads(trace),
                        "paint_ms": traced["paint_ms"],

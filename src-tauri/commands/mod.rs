@@ -5,5 +5,6 @@
 include!("names.rs");
 
 pub mod accounts;
+pub mod background;
 pub mod login;
 pub mod tokens;

@@ -33,6 +33,10 @@ macro_rules! with_commands {
             copy_token,
             begin_reveal,
             reveal_token,
+            background_settings,
+            set_keep_running_when_closed,
+            set_start_at_login,
+            viewing_account,
         ]
     };
 }

@@ -5,10 +5,12 @@
 //! waits for sign-ins, deep links), [`tokens`] (clipboard lifecycle, reveal), [`gesture`] (the
 //! one-time grant a person's click gives for a reveal), and the IPC shapes in [`views`]. The
 //! window-specific parts sit behind the small [`Host`] trait, so the same code runs under the
-//! real Tauri app and in tests without a window. The state is private: the refresh timer and
+//! real Tauri app and in tests without a window. [`background`] reviews the accounts for the
+//! tray and the notifications, with or without a window. The state is private: the refresh timer and
 //! the store watcher go through methods.
 
 mod accounts;
+mod background;
 mod gesture;
 mod links;
 mod login;
@@ -23,7 +25,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use authdeck_core::{AccessToken, AccountView, Deck, LoginHandle};
+use authdeck_core::{AccessToken, AccountView, Deck, LoginHandle, Notice, Notified};
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
@@ -34,7 +36,10 @@ pub use gesture::{REVEAL_GRANT_SECONDS, REVEAL_REFUSED};
 pub use offers::{ProviderOffer, is_offer};
 pub use providers::ENV_SECRET_REFUSED;
 pub use tokens::CLIPBOARD_SECONDS;
-pub use views::{AccountDetails, AppStatus, CopyReceipt, DeviceStarted, LoginStarted, RevealGrant};
+pub use views::{
+    AccountDetails, AppStatus, BackgroundSettings, CopyReceipt, DeviceStarted, LoginStarted,
+    RevealGrant,
+};
 
 /// What the shell needs from its surroundings.
 pub trait Host: Send + Sync + 'static {
@@ -42,6 +47,25 @@ pub trait Host: Send + Sync + 'static {
     fn open_browser(&self, url: &str) -> Result<(), String>;
     fn focus_window(&self);
     fn clipboard(&self) -> &dyn Clipboard;
+    /// Shows a desktop notification (none by default).
+    fn notify(&self, _notice: &Notice) {}
+    /// Shows the accounts' state outside the window: the tray's icon, tooltip and menu.
+    fn show_state(&self, _accounts: &[AccountView]) {}
+    /// Whether the window is open and has the focus.
+    fn window_focused(&self) -> bool {
+        false
+    }
+    /// Whether a tray host is there to keep running in.
+    fn tray_available(&self) -> bool {
+        false
+    }
+    /// Whether AuthDeck starts (in the tray) at login.
+    fn start_at_login(&self) -> bool {
+        false
+    }
+    fn set_start_at_login(&self, _on: bool) -> Result<(), String> {
+        Err("not available here".into())
+    }
 }
 
 /// The system clipboard, as far as AuthDeck uses it.
@@ -90,6 +114,10 @@ pub struct Inner {
     hand_back: crate::hand_back::Checks,
     /// A provider offered by link or file, waiting for Add and connect or Cancel.
     offers: Mutex<offers::Offers>,
+    /// What notifications said about each account (kept in the data folder).
+    notified: Mutex<Notified>,
+    /// The account the window shows, if one.
+    viewing: Mutex<Option<String>>,
 }
 
 impl Deref for Shell {
@@ -117,7 +145,10 @@ impl Shell {
     }
 
     pub fn with_config(deck: Deck, host: Arc<dyn Host>, config: ShellConfig) -> Self {
+        let notified = Mutex::new(Shell::load_notified(&deck));
         Shell(Arc::new(Inner {
+            notified,
+            viewing: Mutex::default(),
             deck,
             host,
             copied: Mutex::default(),

@@ -49,3 +49,13 @@ pub struct AppStatus {
     pub keychain_available: bool,
     pub keychain_message: Option<String>,
 }
+
+/// The background switches: keep running in the tray when the window closes, start at login.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct BackgroundSettings {
+    pub keep_running_when_closed: bool,
+    /// Off by default: an autostart entry starts AuthDeck in the tray at login.
+    pub start_at_login: bool,
+    /// Whether a tray is there to keep running in (otherwise closing the window quits).
+    pub tray_available: bool,
+}

@@ -12,10 +12,11 @@ import { disconnectAccount } from './flows/disconnect';
 import { RefreshFlow } from './flows/refresh';
 import { icons } from './icons';
 import { ipc } from './ipc';
-import type { AccountView, AppStatus, CallbackHandled, LoginFinished, ProviderOffered } from './ipc';
+import type { AccountView, AppStatus, CallbackHandled, LoginFinished, ProviderOffered, ShowAccount } from './ipc';
 import { whoIs } from './logic/accounts';
 import { AccountStore } from './store';
 import { AccountList } from './views/accountList';
+import { BackgroundSwitches } from './views/backgroundSwitches';
 import type { RowActions } from './views/accountRow';
 import { ConnectFlow } from './views/connect/flow';
 import { DetailsView } from './views/details';
@@ -55,6 +56,9 @@ class App {
   private readonly keychainBanner: HTMLElement;
   private readonly keychainText: HTMLElement;
   private readonly footer: HTMLElement;
+  private readonly footerText: HTMLElement;
+  /** An account the tray or a notification asked to show, until the list has it. */
+  private wanted: ShowAccount | null;
   private readonly recentlyConnected = new Map<string, number>();
   private connect: ConnectFlow | null = null;
   private shownOffer: string | null = null;
@@ -117,7 +121,10 @@ class App {
     this.list.element.hidden = true;
 
     this.main = h('main', { id: 'main', class: 'main', tabindex: '-1' }, [this.keychainBanner, this.list.element, this.empty, this.loadError]);
-    this.footer = h('footer', { class: 'footer' });
+    this.footerText = h('span', {});
+    const switches = new BackgroundSwitches((error) => { this.feedback.failureToast(ipc.toFailure(error)); });
+    this.footer = h('footer', { class: 'footer' }, [this.footerText, switches.element]);
+    this.wanted = wantedFrom(window.location.search);
 
     const header = h('header', { class: 'app-header' }, [
       h('div', { class: 'brand' }, [icons.logo(), h('h1', { class: 'brand-name' }, 'AuthDeck'), this.keychainBadge]),
@@ -160,7 +167,10 @@ class App {
   };
 
   private readonly onVisibility = () => {
-    if (document.visibilityState === 'visible') this.onWindowFocus();
+    if (document.visibilityState !== 'visible') return;
+    // Countdowns stood still while hidden: bring them up to date at once.
+    this.tick();
+    this.onWindowFocus();
   };
 
   private readonly onKeydown = (event: KeyboardEvent) => {
@@ -186,6 +196,10 @@ class App {
       ipc.onCallbackHandled((e) => { this.onCallbackHandled(e); }),
       ipc.onLinksChecked((e) => { this.diagnostics.onLinksChecked(e); }),
       ipc.onProviderOffered((e) => { this.onProviderOffered(e); }),
+      ipc.onShowAccount((e) => {
+        this.wanted = e;
+        this.showWanted();
+      }),
     );
     // A link or file that started the app arrived before this page listened.
     void ipc.providerOffer().then((e) => { if (e !== null) this.onProviderOffered(e); }, () => undefined);
@@ -195,6 +209,8 @@ class App {
   }
 
   private tick(): void {
+    // A minimized or covered window does no timer work; it catches up when shown again.
+    if (document.visibilityState === 'hidden') return;
     const now = this.now();
     this.list.tick(now);
     if (this.details !== null && !this.details.closed) this.details.tick(now);
@@ -238,6 +254,24 @@ class App {
     this.connectButton.hidden = empty;
     this.store.setAll(accounts);
     this.rendered();
+    this.showWanted();
+  }
+
+  /** Shows the account the tray or a notification asked for: Reconnect focused, or started. */
+  private showWanted(): void {
+    const wanted = this.wanted;
+    if (wanted === null) return;
+    const account = this.store.accounts.find((a) => a.id === wanted.account_id);
+    if (account === undefined) return;
+    this.wanted = null;
+    if (wanted.reconnect) {
+      this.reconnect(account);
+      return;
+    }
+    if (this.details !== null && !this.details.closed) this.details.dialog.close();
+    this.list.reveal(account.id);
+    const row = this.list.row(account.id);
+    if (row !== undefined && openDialogs().length === 0) focus(row.focusTarget());
   }
 
   private showLoadError(failure: IpcFailure): void {
@@ -299,7 +333,7 @@ class App {
       return;
     }
     this.setKeychain(status.keychain_available, status.keychain_message);
-    setText(this.footer, `AuthDeck ${status.version} · Data folder: ${status.data_dir}`);
+    setText(this.footerText, `AuthDeck ${status.version} · Data folder: ${status.data_dir}`);
     if (userAsked && status.keychain_available) this.feedback.toaster.show('The keychain is available again.', { tone: 'success' });
   }
 
@@ -384,7 +418,10 @@ class App {
       onFailure: (failure, acc) => { this.feedback.failureToast(failure, acc); },
       now: this.now,
       fallbackFocus: () => this.defaultFocus(),
+      onClosed: () => { void ipc.viewingAccount(null).catch(() => undefined); },
     });
+    // No notice about the account the user is looking at.
+    void ipc.viewingAccount(account.id).catch(() => undefined);
   }
 
   /** Where focus goes when its element disappeared. */
@@ -395,4 +432,12 @@ class App {
     if (!this.connectButton.hidden) return this.connectButton;
     return this.main;
   }
+}
+
+/** The account a new window was opened on (`?account=ID&reconnect=1`), if any. */
+export function wantedFrom(search: string): ShowAccount | null {
+  const params = new URLSearchParams(search);
+  const id = params.get('account');
+  if (id === null || id === '') return null;
+  return { account_id: id, reconnect: params.get('reconnect') === '1' };
 }

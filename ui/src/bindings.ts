@@ -74,6 +74,16 @@ export const commands = {
 	 *  of `begin_reveal`.
 	 */
 	revealToken: (id: AccountRef, nonce: string) => typedError<string, IpcError>(__TAURI_INVOKE("reveal_token", { id, nonce })),
+	backgroundSettings: () => __TAURI_INVOKE<BackgroundSettings>("background_settings"),
+	/**  Closing the window keeps AuthDeck running in the tray (`on`), or quits it. */
+	setKeepRunningWhenClosed: (on: boolean) => typedError<BackgroundSettings, IpcError>(__TAURI_INVOKE("set_keep_running_when_closed", { on })),
+	/**  Starts AuthDeck in the tray at login (an XDG autostart entry running `--hidden`), or not. */
+	setStartAtLogin: (on: boolean) => typedError<BackgroundSettings, IpcError>(__TAURI_INVOKE("set_start_at_login", { on })),
+	/**
+	 *  The window shows this account's details (`None`: the list), so no notice about it is
+	 *  needed while the window has the focus.
+	 */
+	viewingAccount: (id: string | null) => __TAURI_INVOKE<void>("viewing_account", { id }),
 };
 
 /** Events */
@@ -85,6 +95,7 @@ export const events = {
 	loginFinished: makeEvent<LoginFinished, LoginFinished>("login-finished"),
 	providerOffered: makeEvent<ProviderOffered, ProviderOffered>("provider-offered"),
 	refreshState: makeEvent<RefreshState, RefreshState>("refresh-state"),
+	showAccount: makeEvent<ShowAccount, ShowAccount>("show-account"),
 };
 
 /* Constants */
@@ -147,6 +158,8 @@ export type AccountView = {
 	expires_at: string | null,
 	issued_at: string,
 	has_refresh_token: boolean,
+	/**  When the sign-in itself lapses (the refresh token's end), when the provider says. */
+	refresh_expires_at: string | null,
 	last_refreshed_at: string | null,
 	last_error: string | null,
 	auto_refresh: boolean,
@@ -191,6 +204,15 @@ export type AppStatus = {
 	data_dir: string,
 	keychain_available: boolean,
 	keychain_message: string | null,
+};
+
+/**  The background switches: keep running in the tray when the window closes, start at login. */
+export type BackgroundSettings = {
+	keep_running_when_closed: boolean,
+	/**  Off by default: an autostart entry starts AuthDeck in the tray at login. */
+	start_at_login: boolean,
+	/**  Whether a tray is there to keep running in (otherwise closing the window quits). */
+	tray_available: boolean,
 };
 
 /**  A sign-in answer arrived by deep link (or a second start of the app) and was handled. */
@@ -534,6 +556,16 @@ export type ScopeWords = {
 	words: string,
 	/**  Whether the words come from the table (false: "Other access: NAME"). */
 	known: boolean,
+};
+
+/**
+ *  The tray or a notification asked to show one account (the window was open already; a new
+ *  window reads the same from its address). `reconnect`: start its Reconnect; otherwise focus
+ *  its Reconnect button.
+ */
+export type ShowAccount = {
+	account_id: string,
+	reconnect: boolean,
 };
 
 /**  The state of an account, as `accounts --json` and the window show it. */

@@ -6,7 +6,7 @@
  * `bindings.ts`.
  */
 import { commands, events } from './bindings';
-import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, ProviderOffered, RefreshState } from './bindings';
+import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, ProviderOffered, RefreshState, ShowAccount } from './bindings';
 import { IpcFailure, toFailure } from './errors';
 
 export type {
@@ -15,6 +15,7 @@ export type {
   ActivityEntry,
   ActivityKind,
   AppStatus,
+  BackgroundSettings,
   CallbackHandled,
   ClipboardCleared,
   CopyReceipt,
@@ -38,6 +39,7 @@ export type {
   RemoteMethod,
   RevealGrant,
   ScopeWords,
+  ShowAccount,
   Status,
   TokenShape,
   Value,
@@ -120,6 +122,7 @@ const eventHelpers = {
   onLoginFinished: (cb: (payload: LoginFinished) => void): Unlisten => subscribe(events.loginFinished, cb),
   onProviderOffered: (cb: (payload: ProviderOffered) => void): Unlisten => subscribe(events.providerOffered, cb),
   onRefreshState: (cb: (payload: RefreshState) => void): Unlisten => subscribe(events.refreshState, cb),
+  onShowAccount: (cb: (payload: ShowAccount) => void): Unlisten => subscribe(events.showAccount, cb),
 };
 
 /** The Rust side: every command (derived from the bindings), the event helpers, the error type. */

@@ -21,6 +21,7 @@ import type {
   ProviderView,
   RefreshState,
   RemoteCheck,
+  ShowAccount,
 } from '../src/ipc';
 
 function emitter<T>() {
@@ -49,6 +50,7 @@ export const fire = {
   loginFinished: emitter<LoginFinished>(),
   providerOffered: emitter<ProviderOffered>(),
   refreshState: emitter<RefreshState>(),
+  showAccount: emitter<ShowAccount>(),
 };
 
 type FakeCommands = { [K in keyof Commands]: Mock<Commands[K]> };
@@ -66,6 +68,7 @@ export const ipc = {
   onLoginFinished: (cb: (p: LoginFinished) => void) => fire.loginFinished.on(cb),
   onProviderOffered: (cb: (p: ProviderOffered) => void) => fire.providerOffered.on(cb),
   onRefreshState: (cb: (p: RefreshState) => void) => fire.refreshState.on(cb),
+  onShowAccount: (cb: (p: ShowAccount) => void) => fire.showAccount.on(cb),
 };
 
 /** What `vi.mock('../src/ipc', …)` should return: the module's runtime exports. */
@@ -107,6 +110,7 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
     expires_at: iso(3600),
     issued_at: iso(-60),
     has_refresh_token: true,
+    refresh_expires_at: null,
     last_refreshed_at: null,
     last_error: null,
     auto_refresh: true,
@@ -222,6 +226,8 @@ export function resetIpc(): void {
   ipc.listAccounts.mockResolvedValue([]);
   ipc.appStatus.mockResolvedValue({ version: '0.1.0', data_dir: '/home/alice/.local/share/authdeck', keychain_available: true, keychain_message: null });
   ipc.uiReady.mockResolvedValue(undefined);
+  ipc.backgroundSettings.mockResolvedValue({ keep_running_when_closed: true, start_at_login: false, tray_available: true });
+  ipc.viewingAccount.mockResolvedValue(undefined);
   ipc.listPresets.mockResolvedValue(PRESETS);
   ipc.listProviders.mockResolvedValue([DEMO_PROVIDER]);
   ipc.cancelLogin.mockResolvedValue(null);

@@ -288,6 +288,7 @@ mod tests {
             expires_at: Some(now),
             issued_at: now,
             has_refresh_token: false,
+            refresh_expires_at: None,
             last_refreshed_at: None,
             last_error: Some(HOSTILE.into()),
             auto_refresh: false,

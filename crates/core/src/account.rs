@@ -46,6 +46,10 @@ pub struct AccountRecord {
     /// `None`: the provider did not say.
     pub expires_at: Option<DateTime<Utc>>,
     pub has_refresh_token: bool,
+    /// When the refresh token itself stops working, when known: the provider's
+    /// `refresh_expires_in`, or the `exp` of a JWT refresh token. Metadata, not a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub has_id_token: bool,
     pub connected_at: DateTime<Utc>,
@@ -115,6 +119,8 @@ pub struct AccountView {
     pub expires_at: Option<DateTime<Utc>>,
     pub issued_at: DateTime<Utc>,
     pub has_refresh_token: bool,
+    /// When the sign-in itself lapses (the refresh token's end), when the provider says.
+    pub refresh_expires_at: Option<DateTime<Utc>>,
     pub last_refreshed_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub auto_refresh: bool,
@@ -150,6 +156,7 @@ impl AccountRecord {
             expires_at: self.expires_at,
             issued_at: self.issued_at,
             has_refresh_token: self.has_refresh_token,
+            refresh_expires_at: self.refresh_expires_at.filter(|_| self.has_refresh_token),
             last_refreshed_at: self.last_refreshed_at,
             last_error: self.last_error.clone(),
             auto_refresh: self.auto_refresh,
@@ -174,6 +181,18 @@ impl AccountRecord {
             self.scopes = scopes.clone();
         }
         self.has_refresh_token = tokens.refresh_token.is_some();
+        let jwt_exp = issued
+            .refresh_token
+            .as_ref()
+            .and_then(|t| crate::jwt::decode(t.expose()))
+            .and_then(|jwt| jwt.claims.get("exp").and_then(serde_json::Value::as_i64));
+        self.refresh_expires_at = expiry::refresh_expires_at(
+            sent_at,
+            issued.refresh_expires_in,
+            jwt_exp,
+            issued.refresh_token.is_some(),
+            self.refresh_expires_at,
+        );
         self.has_id_token = tokens.id_token.is_some();
         self.last_error = None;
         self.last_error_at = None;

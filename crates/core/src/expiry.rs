@@ -75,6 +75,25 @@ pub fn auto_refresh_at(
     Some(expires_at - lead)
 }
 
+/// When a refresh token stops working, from what a token answer sent at `sent_at` said: its
+/// `refresh_expires_in` (0 means "no end", as Keycloak sends for offline tokens), else the
+/// `jwt_exp` of a JWT refresh token. An answer that did not rotate the refresh token keeps
+/// the `previous` end; a new opaque token with neither hint has no known end.
+pub fn refresh_expires_at(
+    sent_at: DateTime<Utc>,
+    refresh_expires_in: Option<u64>,
+    jwt_exp: Option<i64>,
+    rotated: bool,
+    previous: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match refresh_expires_in {
+        Some(0) => None,
+        Some(secs) => expires_at(sent_at, Some(secs)),
+        None if rotated => jwt_exp.and_then(|exp| DateTime::from_timestamp(exp, 0)),
+        None => previous,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +133,17 @@ mod tests {
         assert_eq!(expires_at(t(5), Some(3600)), Some(t(3605)));
         assert_eq!(expires_at(t(5), None), None);
         assert_eq!(expires_at(t(5), Some(u64::MAX)), None);
+    }
+
+    #[test]
+    fn refresh_token_lapse_from_the_answer_the_jwt_or_the_previous_one() {
+        let sent = t(0);
+        assert_eq!(refresh_expires_at(sent, Some(1800), Some(99), true, None), Some(t(1800)));
+        assert_eq!(refresh_expires_at(sent, Some(0), Some(99), true, Some(t(5))), None);
+        let exp = t(7200).timestamp();
+        assert_eq!(refresh_expires_at(sent, None, Some(exp), true, None), Some(t(7200)));
+        assert_eq!(refresh_expires_at(sent, None, None, true, Some(t(5))), None);
+        assert_eq!(refresh_expires_at(sent, None, None, false, Some(t(5))), Some(t(5)));
     }
 
     #[test]

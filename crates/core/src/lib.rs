@@ -63,6 +63,7 @@ mod account;
 mod account_store;
 mod activity;
 mod atomic;
+mod attention;
 mod callback;
 mod config;
 mod deck;
@@ -82,6 +83,7 @@ mod ids;
 mod inspect;
 mod jwt;
 mod keychain;
+mod lapse;
 mod lock;
 mod login;
 mod loopback;
@@ -95,6 +97,7 @@ mod registration;
 mod revoke;
 mod secret;
 mod share;
+mod settings;
 mod signin;
 #[cfg(test)]
 mod testing;
@@ -154,6 +157,10 @@ pub use access_words::{
 pub use account::{AccountRecord, AccountView};
 pub use activity::{ActivityEntry, ActivityKind, HandOutKind};
 pub use atomic::write_json as write_json_atomically;
+pub use attention::{
+    Attention, LONGEST_SLEEP, TrayItem, attention, needs_attention, next_refresh_due, sleep_until,
+    tray_menu,
+};
 pub use config::DeckConfig;
 pub use deck::Deck;
 pub use device::{
@@ -169,6 +176,9 @@ pub use ids::LoginHandle;
 pub use ids::{AccountRef, ProviderName};
 pub use inspect::{Inspection, TokenShape};
 pub use keychain::{MemoryStore, SecretStore};
+pub use lapse::{
+    Concern, EXPIRY_WARNING, FAILING_FOR, LAPSE_WARNING, Notice, NoticeAction, Notified,
+};
 pub use login::{LoginOptions, LoginTicket, StartedLogin};
 pub use provider::{
     ClientSecretSource, Endpoints, FILE_VERSION, MAX_FILE_BYTES, PROVIDER_NAME_MAX_LEN,
@@ -182,6 +192,7 @@ pub use secret::{
     AccessToken, AuthorizationCode, ClientSecret, IdToken, KeychainValue, Kind, Nonce,
     PkceVerifier, RefreshToken, RegistrationToken, Revocable, Secret, Shareable, State, kind,
 };
+pub use settings::AppSettings;
 pub use signin::SignInSession;
 pub use views::{
     ERROR_KINDS, EXPIRING_WITHIN_SECONDS, PRIMARY_ACTIONS, PresetView, PrimaryActions,

@@ -326,6 +326,7 @@ impl Deck {
             issued_at: sent_at,
             expires_at: None,
             has_refresh_token: false,
+            refresh_expires_at: existing.as_ref().and_then(|a| a.refresh_expires_at),
             has_id_token: false,
             connected_at: existing.as_ref().map_or(now, |a| a.connected_at),
             last_refreshed_at: existing.as_ref().and_then(|a| a.last_refreshed_at),

@@ -82,6 +82,31 @@ async fn expiry_after_a_refresh_follows_the_answer() {
 }
 
 #[tokio::test]
+async fn the_refresh_tokens_own_end_is_kept_in_metadata_not_the_keychain() {
+    use base64::Engine;
+    let t = TestDeck::new(true).await;
+    let id = t.signed_in().await.id;
+    let body = json!({"access_token": "at-1", "refresh_token": "rt-1", "refresh_expires_in": 1800});
+    t.provider.reply(Reply::json(200, body));
+    let left = t.deck.refresh(&id).await.unwrap().refresh_expires_at.unwrap() - Utc::now();
+    assert!(left <= Duration::seconds(1800) && left > Duration::seconds(1790), "{left}");
+    // No rotation, no hint: the same refresh token keeps its end.
+    t.provider.reply(refresh_answer("at-2", None));
+    assert!(t.deck.refresh(&id).await.unwrap().refresh_expires_at.is_some());
+    // A rotated JWT refresh token: its `exp`.
+    let enc = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let jwt = format!("{}.{}.sig", enc(r#"{"alg":"HS256"}"#), enc(r#"{"exp":2000000000}"#));
+    t.provider.reply(refresh_answer("at-3", Some(&jwt)));
+    let at = t.deck.refresh(&id).await.unwrap().refresh_expires_at.unwrap();
+    assert_eq!(at.timestamp(), 2_000_000_000);
+    let file = std::fs::read_to_string(t.deck.home().accounts_dir().join(format!("{id}.json")));
+    assert!(file.unwrap().contains("refresh_expires_at"));
+    // A rotated opaque one with no hint: unknown again.
+    t.provider.reply(refresh_answer("at-4", Some("rt-4")));
+    assert_eq!(t.deck.refresh(&id).await.unwrap().refresh_expires_at, None);
+}
+
+#[tokio::test]
 async fn invalid_grant_means_reconnect_and_nothing_more_is_sent() {
     let t = TestDeck::new(true).await;
     let id = t.signed_in().await.id;

@@ -27,6 +27,13 @@ pub struct TokenAnswer {
     expires_in: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     refresh_token: Option<RefreshToken>,
+    /// Not in RFC 6749, but sent by Keycloak and others: how long the refresh token lasts.
+    #[serde(
+        default,
+        deserialize_with = "lenient_seconds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    refresh_expires_in: Option<u64>,
     #[serde(
         rename = "scope",
         default,
@@ -108,6 +115,8 @@ pub struct IssuedTokens {
     /// Lower-case token type (`bearer`, `dpop`, ...).
     pub token_type: String,
     pub expires_in: Option<u64>,
+    /// How long the refresh token lasts, when the provider said (`refresh_expires_in`).
+    pub refresh_expires_in: Option<u64>,
     /// Granted scopes, when the provider said (otherwise the requested ones apply).
     pub scopes: Option<Vec<String>>,
 }
@@ -120,6 +129,7 @@ impl From<TokenAnswer> for IssuedTokens {
             id_token: answer.id_token.filter(|t| !t.is_empty()).map(secret::IdToken::new),
             token_type: answer.token_type.as_ref().to_string(),
             expires_in: answer.expires_in,
+            refresh_expires_in: answer.refresh_expires_in,
             scopes: answer.scopes.map(|s| s.into_iter().map(|s| s.to_string()).collect()),
         }
     }
@@ -150,6 +160,8 @@ mod tests {
             parse(br#"{"access_token":"a","token_type":"bearer","expires_in":null,"id_token":""}"#)
                 .unwrap();
         assert!(t.expires_in.is_none() && t.id_token.is_none());
+        let t = parse(br#"{"access_token":"a","refresh_expires_in":"1800"}"#).unwrap();
+        assert_eq!((t.expires_in, t.refresh_expires_in), (None, Some(1800)));
     }
 
     #[test]

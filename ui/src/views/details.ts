@@ -19,6 +19,8 @@ export interface DetailsDeps {
   onFailure: (failure: IpcFailure, account: AccountView) => void;
   now: () => number;
   fallbackFocus: () => HTMLElement | null;
+  /** The dialog closed. */
+  onClosed?: () => void;
 }
 
 export class DetailsView {
@@ -47,7 +49,10 @@ export class DetailsView {
       size: 'lg',
       testId: 'details-dialog',
       fallbackFocus: deps.fallbackFocus,
-      onClose: () => { this.hide(); },
+      onClose: () => {
+        this.hide();
+        deps.onClosed?.();
+      },
     });
     this.dialog.header.prepend(h('span', { class: 'dialog-icon' }, providerIcon(account.preset, account.provider_label, 40)));
     this.revealBlock = this.buildReveal();
