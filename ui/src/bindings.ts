@@ -104,7 +104,7 @@ export type AccountView = {
 	id: string,
 	provider: string,
 	provider_label: string,
-	/**  `google`, `microsoft`, `github`, `gitlab`, `oidc` or null (for the icon). */
+	/**  `google`, `microsoft`, `github`, `gitlab`, `x`, `oidc` or null (for the icon). */
 	preset: string | null,
 	subject: string,
 	email: string | null,
@@ -317,7 +317,7 @@ export type PresetView = {
 export type ProviderInput = {
 	name: string,
 	label?: string | null,
-	/**  `google`, `microsoft`, `github`, `gitlab` or `oidc`. */
+	/**  `google`, `microsoft`, `github`, `gitlab`, `x` or `oidc`. */
 	preset?: string | null,
 	/**  OpenID Connect issuer (required without a preset or endpoints; overrides a preset's). */
 	issuer?: string | null,

@@ -155,7 +155,7 @@ pub struct ProviderAdd {
     /// OpenID Connect issuer URL (endpoints found by discovery).
     #[arg(long, value_name = "URL", conflicts_with = "auth_url")]
     pub issuer: Option<String>,
-    /// google, microsoft, github, gitlab or oidc (with --issuer).
+    /// google, microsoft, github, gitlab, x or oidc (with --issuer).
     #[arg(long, value_name = "P", conflicts_with = "auth_url")]
     pub preset: Option<String>,
     /// Authorization endpoint, for providers without discovery.

@@ -2,7 +2,8 @@
 //! error, into [`IssuedTokens`] or one plain [`Error`].
 //!
 //! Sign-in (authorization code with PKCE) and refresh both come through [`exchange`], so the
-//! request shape (`oauth2` builds it; client secrets go in the body), the send time that
+//! request shape (`oauth2` builds it; client secrets go in the body, or in a Basic header for
+//! providers that want it), the send time that
 //! expiry is counted from, and what each provider error means live here once. A later grant
 //! (device code) is one more [`Grant`] variant. The request is sent once: the transport only
 //! retries a connection that was never made (see [`http`](crate::http)).
@@ -45,6 +46,8 @@ pub(crate) struct Client<'a> {
     pub metadata: &'a ProviderMetadata,
     /// The provider as people know it, for messages.
     pub label: &'a str,
+    /// Send the client secret in an HTTP Basic header (the preset's `basic_client_auth`).
+    pub basic_auth: bool,
 }
 
 /// What is traded for tokens. `invalid_grant` means something different for each.
@@ -74,7 +77,12 @@ pub(crate) async fn exchange(
     client: Client<'_>,
     grant: Grant<'_>,
 ) -> Result<Exchanged> {
-    let oauth = oauth_client(client.client_id, client.client_secret, client.metadata)?;
+    let mut oauth = oauth_client(client.client_id, client.client_secret, client.metadata)?;
+    if client.basic_auth && client.client_secret.is_some() {
+        // `client_secret_basic`: the secret in the Authorization header, not the body. Without
+        // a secret (a public client) the client ID stays in the body.
+        oauth = oauth.set_auth_type(AuthType::BasicAuth);
+    }
     let sent_at = Utc::now();
     let answer = match &grant {
         Grant::Code { code, verifier, redirect_uri } => {

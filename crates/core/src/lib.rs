@@ -96,6 +96,8 @@ mod token_set;
 mod unsaved;
 mod userinfo;
 mod views;
+#[cfg(test)]
+mod x_tests;
 
 /// Internals for the benchmarks, the fuzz targets and the live-provider tests, which measure
 /// or attack one layer at a time. Behind the `internals` feature; nothing here is a contract.
