@@ -32,6 +32,11 @@ export const commands = {
 	 */
 	describeAccess: (scopes: string[]) => __TAURI_INVOKE<ScopeWords[]>("describe_access", { scopes }),
 	/**
+	 *  Finds the issuer behind an address typed in "Other (OpenID Connect)" (`login.example.com`);
+	 *  adds nothing.
+	 */
+	findIssuer: (address: string) => typedError<FoundIssuer, IpcError>(__TAURI_INVOKE("find_issuer", { address })),
+	/**
 	 *  Adds a provider; a client secret given here goes straight to the keychain. An
 	 *  environment-variable secret (`client_secret_env`) is refused: that is for the CLI only.
 	 */
@@ -236,6 +241,18 @@ export type ErrorKind =
 "not_found" | 
 /**  Everything else. */
 "other";
+
+/**  What was found behind an address, shown before the provider is added. */
+export type FoundIssuer = {
+	/**  The issuer URL, as the provider publishes it (what the provider is added with). */
+	issuer: string,
+	/**  The issuer's host, which people recognise ("login.example.com"). */
+	host: string,
+	/**  A display name, when the metadata carries one (not standard; some servers publish one). */
+	name: string | null,
+	/**  Whether it is an OpenID Connect provider (it has ID-token signing keys). */
+	oidc: boolean,
+};
 
 /**  Everything about an account except its secrets. */
 export type Inspection = {

@@ -152,7 +152,8 @@ pub enum ProviderCommand {
 pub struct ProviderAdd {
     /// A short name for the provider (letters, digits, '-', '_', '.').
     pub name: String,
-    /// OpenID Connect issuer URL (endpoints found by discovery).
+    /// OpenID Connect issuer URL (endpoints found by discovery), or just its address
+    /// (`login.example.com`: https assumed, the issuer found at its well-known paths).
     #[arg(long, value_name = "URL", conflicts_with = "auth_url")]
     pub issuer: Option<String>,
     /// google, microsoft, github, gitlab, x or oidc (with --issuer).
