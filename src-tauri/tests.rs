@@ -120,7 +120,10 @@ fn commands_run_without_a_window() {
     let app = app();
     assert_eq!(invoke(&app, "list_accounts", json!({})).unwrap(), json!([]));
     let presets = invoke(&app, "list_presets", json!({})).unwrap();
-    assert_eq!(presets.as_array().unwrap().len(), 5);
+    assert_eq!(presets.as_array().unwrap().len(), 6);
+    let x = presets.as_array().unwrap().iter().find(|p| p["id"] == "x").unwrap();
+    assert_eq!(x["label"], "X");
+    assert_eq!(x["redirect_uri"], "http://127.0.0.1:8734/callback");
     assert_eq!(presets[0]["access"][1], "Your email address");
     let access =
         invoke(&app, "describe_access", json!({ "scopes": ["email", "admin:org"] })).unwrap();

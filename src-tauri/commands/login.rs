@@ -1,8 +1,8 @@
 //! Providers and sign-in.
 
 use authdeck_core::{
-    AccountRef, AccountView, LoginHandle, PresetView, ProviderInput, ProviderName, ProviderView,
-    ScopeWords,
+    AccountRef, AccountView, FoundIssuer, LoginHandle, PresetView, ProviderInput, ProviderName,
+    ProviderView, ScopeWords,
 };
 use tauri::State;
 
@@ -28,6 +28,14 @@ pub fn list_presets() -> Vec<PresetView> {
 #[specta::specta]
 pub fn describe_access(scopes: Vec<String>) -> Vec<ScopeWords> {
     authdeck_core::scopes_words(&scopes)
+}
+
+/// Finds the issuer behind an address typed in "Other (OpenID Connect)" (`login.example.com`);
+/// adds nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_issuer(shell: State<'_, Shell>, address: String) -> IpcResult<FoundIssuer> {
+    shell.find_issuer(&address).await
 }
 
 /// Adds a provider; a client secret given here goes straight to the keychain. An

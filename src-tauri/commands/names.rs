@@ -19,6 +19,7 @@ macro_rules! with_commands {
             list_providers,
             list_presets,
             describe_access,
+            find_issuer,
             add_provider,
             remove_provider,
             start_login,

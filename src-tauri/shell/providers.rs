@@ -5,7 +5,7 @@
 //! choice: a page that could pick any variable name could send `AWS_SECRET_ACCESS_KEY` to a
 //! token endpoint of its own.
 
-use authdeck_core::{ClientSecret, PresetView, ProviderInput, ProviderView};
+use authdeck_core::{ClientSecret, FoundIssuer, PresetView, ProviderInput, ProviderView};
 
 use super::Shell;
 use crate::error::{IpcError, IpcResult};
@@ -21,6 +21,11 @@ impl Shell {
 
     pub fn presets() -> Vec<PresetView> {
         PresetView::all()
+    }
+
+    /// The issuer behind a typed address, for the window to show before adding.
+    pub async fn find_issuer(&self, address: &str) -> IpcResult<FoundIssuer> {
+        Ok(self.deck.find_issuer(address).await?)
     }
 
     pub async fn add_provider(

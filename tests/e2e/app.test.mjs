@@ -327,7 +327,9 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
     });
     assert.doesNotMatch(text, /<html|<body/i);
     // The status code is for support: folded under Details, not in the sentence.
-    assert.doesNotMatch(text, /HTTP 502/);
+    const sentences = await toasts.$$('.toast-text').map((e) => e.getProperty('textContent'));
+    assert.ok(sentences.some((t) => /unavailable right now/.test(t)), sentences.join(' | '));
+    assert.ok(!sentences.some((t) => /HTTP 502/.test(t)), sentences.join(' | '));
     const folded = await toasts.$('[data-testid="toast-details"]');
     assert.match(await folded.getProperty('textContent'), /HTTP 502/);
     await shot('error');

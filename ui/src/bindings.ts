@@ -34,6 +34,11 @@ export const commands = {
 	 */
 	describeAccess: (scopes: string[]) => __TAURI_INVOKE<ScopeWords[]>("describe_access", { scopes }),
 	/**
+	 *  Finds the issuer behind an address typed in "Other (OpenID Connect)" (`login.example.com`);
+	 *  adds nothing.
+	 */
+	findIssuer: (address: string) => typedError<FoundIssuer, IpcError>(__TAURI_INVOKE("find_issuer", { address })),
+	/**
 	 *  Adds a provider; a client secret given here goes straight to the keychain. An
 	 *  environment-variable secret (`client_secret_env`) is refused: that is for the CLI only.
 	 */
@@ -135,7 +140,7 @@ export type AccountView = {
 	id: string,
 	provider: string,
 	provider_label: string,
-	/**  `google`, `microsoft`, `github`, `gitlab`, `oidc` or null (for the icon). */
+	/**  `google`, `microsoft`, `github`, `gitlab`, `x`, `oidc` or null (for the icon). */
 	preset: string | null,
 	subject: string,
 	email: string | null,
@@ -324,6 +329,18 @@ export type ErrorKind =
 /**  Everything else. */
 "other";
 
+/**  What was found behind an address, shown before the provider is added. */
+export type FoundIssuer = {
+	/**  The issuer URL, as the provider publishes it (what the provider is added with). */
+	issuer: string,
+	/**  The issuer's host, which people recognise ("login.example.com"). */
+	host: string,
+	/**  A display name, when the metadata carries one (not standard; some servers publish one). */
+	name: string | null,
+	/**  Whether it is an OpenID Connect provider (it has ID-token signing keys). */
+	oidc: boolean,
+};
+
 /**  Which way a token was handed out. */
 export type HandOutKind = 
 /**  `authdeck token`. */
@@ -419,7 +436,7 @@ export type PresetView = {
 export type ProviderInput = {
 	name: string,
 	label?: string | null,
-	/**  `google`, `microsoft`, `github`, `gitlab` or `oidc`. */
+	/**  `google`, `microsoft`, `github`, `gitlab`, `x` or `oidc`. */
 	preset?: string | null,
 	/**  OpenID Connect issuer (required without a preset or endpoints; overrides a preset's). */
 	issuer?: string | null,

@@ -66,6 +66,7 @@ const MONOGRAMS: Record<string, Monogram> = {
   microsoft: { text: 'M', tone: 'microsoft' },
   github: { text: 'GH', tone: 'github' },
   gitlab: { text: 'GL', tone: 'gitlab' },
+  x: { text: 'X', tone: 'x' },
   oidc: { text: 'ID', tone: 'oidc' },
 };
 

@@ -72,7 +72,7 @@ function unwrapped(call: (...args: never[]) => Promise<unknown>) {
     }
     if (!isResult(result)) return result;
     if (result.status === 'ok') return result.data;
-    throw new IpcFailure(result.error.kind, result.error.message);
+    throw new IpcFailure(result.error.kind, result.error.message, result.error.details ?? null);
   };
 }
 

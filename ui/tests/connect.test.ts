@@ -284,6 +284,54 @@ describe('Add a provider', () => {
     expect(d.textContent).not.toContain('demo-secret');
   });
 
+  it('a typed address (no https://) is looked up first, and what was found is shown before adding', async () => {
+    const { d, form } = await openForm();
+    getByRole(d, 'radio', { name: 'Other (OpenID Connect)' }).click();
+    const type = (label: string, value: string) => {
+      const input = getByLabelText(d, label) as HTMLInputElement;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    type('Issuer address', 'login.example.com');
+    type('Client ID', 'authdeck');
+    ipc.findIssuer.mockResolvedValue({ issuer: 'https://login.example.com', host: 'login.example.com', name: 'Example SSO', oidc: true });
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(ipc.findIssuer).toHaveBeenCalledWith('login.example.com');
+    expect(ipc.addProvider).not.toHaveBeenCalled();
+    const shown = d.querySelector<HTMLElement>('[data-testid="found-issuer"]')!;
+    expect(shown.hidden).toBe(false);
+    expect(shown.querySelector('[data-testid="found-host"]')!.textContent).toBe('login.example.com');
+    expect(shown.textContent).toContain('Example SSO');
+    expect(shown.textContent).toContain('https://login.example.com');
+    expect((getByLabelText(d, 'Issuer address') as HTMLInputElement).value).toBe('https://login.example.com');
+
+    ipc.addProvider.mockResolvedValue({ ...DEMO_PROVIDER, name: 'example' });
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(ipc.findIssuer).toHaveBeenCalledTimes(1);
+    expect(ipc.addProvider).toHaveBeenCalledWith(expect.objectContaining({ issuer: 'https://login.example.com', preset: 'oidc' }), null);
+  });
+
+  it('an address with no sign-in service behind it says so at the field and adds nothing', async () => {
+    const { d, form } = await openForm();
+    getByRole(d, 'radio', { name: 'Other (OpenID Connect)' }).click();
+    const issuer = getByLabelText(d, 'Issuer address') as HTMLInputElement;
+    issuer.value = 'nothing.example.com';
+    issuer.dispatchEvent(new Event('input'));
+    const clientId = getByLabelText(d, 'Client ID') as HTMLInputElement;
+    clientId.value = 'authdeck';
+    clientId.dispatchEvent(new Event('input'));
+    ipc.findIssuer.mockRejectedValue({ kind: 'other', message: 'No sign-in service was found at nothing.example.com. Check the address, or ask your administrator for the issuer address.', details: null });
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(ipc.addProvider).not.toHaveBeenCalled();
+    expect(issuer.getAttribute('aria-invalid')).toBe('true');
+    expect(d.textContent).toContain('No sign-in service was found at nothing.example.com.');
+    expect(d.querySelector<HTMLElement>('[data-testid="found-issuer"]')!.hidden).toBe(true);
+    expect(document.activeElement).toBe(issuer);
+  });
+
   it('shows what Rust refused', async () => {
     const { d, form } = await openForm();
     const input = getByLabelText(d, 'Client ID') as HTMLInputElement;

@@ -6,6 +6,7 @@ describe('provider icons', () => {
     expect(monogramFor('google', 'Work Google')).toEqual({ text: 'G', tone: 'google' });
     expect(monogramFor('github', 'GitHub')).toEqual({ text: 'GH', tone: 'github' });
     expect(monogramFor('gitlab', 'GitLab')).toEqual({ text: 'GL', tone: 'gitlab' });
+    expect(monogramFor('x', 'X')).toEqual({ text: 'X', tone: 'x' });
     expect(monogramFor('oidc', 'Company SSO')).toEqual({ text: 'ID', tone: 'oidc' });
   });
   it('falls back to the initials of the label', () => {

@@ -20,6 +20,7 @@ vi.mock('../src/bindings', async (importOriginal) => {
       listAccounts: cmd(),
       revealToken: cmd(),
       copyToken: cmd(),
+      refreshAccount: cmd(),
       listPresets: cmd(),
       uiReady: cmd(),
       cancelLogin: cmd(),
@@ -59,6 +60,15 @@ describe('commands', () => {
     const error: unknown = await ipc.copyToken('a').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ipc.IpcFailure);
     expect(error).toMatchObject({ kind: 'needs_reconnect', message: 'Your Google sign-in has ended.' });
+  });
+
+  it('keep the details of an error result for Details', async () => {
+    commands.refreshAccount!.mockResolvedValue({
+      status: 'error',
+      error: { kind: 'other', message: 'id.example is unavailable right now.', details: 'HTTP 502 Bad Gateway' },
+    });
+    const error: unknown = await ipc.refreshAccount('a').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'other', message: 'id.example is unavailable right now.', details: 'HTTP 502 Bad Gateway' });
   });
 
   it('turn bridge exceptions into a plain failure', async () => {

@@ -8,6 +8,7 @@ import {
   suggestName,
   toProviderInput,
   validateProviderForm,
+  isBareAddress,
   type ProviderForm,
 } from '../src/logic/providers';
 import { DEMO_PROVIDER, PRESETS } from './fakeIpc';
@@ -71,8 +72,15 @@ describe('validateProviderForm', () => {
     expect(validateProviderForm(form({ name: '' }), PRESETS, []).name).toMatch(/short name/);
     expect(validateProviderForm(form({ name: 'a b' }), PRESETS, []).name).toMatch(/letters/);
   });
+  it('accepts a bare address for the generic preset (Rust finds the issuer behind it)', () => {
+    expect(validateProviderForm(form({ preset: 'oidc', issuer: 'login.example.com' }), PRESETS, []).issuer).toBeUndefined();
+    expect(isBareAddress(' login.example.com ')).toBe(true);
+    expect(isBareAddress('https://login.example.com')).toBe(false);
+    expect(isBareAddress('  ')).toBe(false);
+  });
+
   it('requires an https issuer for the generic preset', () => {
-    expect(validateProviderForm(form({ preset: 'oidc' }), PRESETS, []).issuer).toMatch(/issuer/);
+    expect(validateProviderForm(form({ preset: 'oidc' }), PRESETS, []).issuer).toMatch(/address of the sign-in service/);
     expect(validateProviderForm(form({ preset: 'oidc', issuer: 'http://idp.example.com' }), PRESETS, []).issuer).toMatch(/https/);
     expect(validateProviderForm(form({ preset: 'oidc', issuer: 'http://127.0.0.1:4000' }), PRESETS, [])).toEqual({});
     expect(validateProviderForm(form({ preset: 'oidc', issuer: 'https://idp.example.com' }), PRESETS, [])).toEqual({});

@@ -206,10 +206,11 @@ pub enum ProviderCommand {
 pub struct ProviderAdd {
     /// A short name for the provider (letters, digits, '-', '_', '.').
     pub name: String,
-    /// OpenID Connect issuer URL (endpoints found by discovery).
+    /// OpenID Connect issuer URL (endpoints found by discovery), or just its address
+    /// (`login.example.com`: https assumed, the issuer found at its well-known paths).
     #[arg(long, value_name = "URL", conflicts_with = "auth_url")]
     pub issuer: Option<String>,
-    /// google, microsoft, github, gitlab or oidc (with --issuer).
+    /// google, microsoft, github, gitlab, x or oidc (with --issuer).
     #[arg(long, value_name = "P", conflicts_with = "auth_url")]
     pub preset: Option<String>,
     /// Authorization endpoint, for providers without discovery.

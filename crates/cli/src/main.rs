@@ -119,8 +119,18 @@ async fn run(command: Command) -> Result<()> {
     let deck = Deck::open()?;
     let now = Utc::now();
     match command {
-        Command::Provider(ProviderCommand::Add(add)) => {
+        Command::Provider(ProviderCommand::Add(mut add)) => {
             let name = add.name.clone();
+            // An address rather than a URL (`login.example.com`): find the issuer behind it.
+            if let Some(address) = add.issuer.clone().filter(|i| !i.contains("://")) {
+                let found = deck.find_issuer(&address).await?;
+                print::say!(
+                    "Found the sign-in service at {}: issuer {}.",
+                    found.host,
+                    found.issuer
+                );
+                add.issuer = Some(found.issuer);
+            }
             let (config, secret) = provider_config(*add)?;
             let config = deck.add_provider(config, secret).await?;
             if config.registered.is_some() {

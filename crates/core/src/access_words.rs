@@ -185,8 +185,8 @@ mod tests {
     #[test]
     fn each_presets_default_scopes_are_known() {
         for preset in crate::Preset::ALL {
-            let issuer = Some("https://id.example.com".to_string());
-            let issuer = (preset != crate::Preset::Github).then_some(issuer).flatten();
+            let issuer =
+                (preset == crate::Preset::Oidc).then(|| "https://id.example.com".to_string());
             let config = preset.config("p", "c", issuer, None).unwrap();
             for line in scopes_words(&config.scopes) {
                 assert!(line.known, "{preset}: {} has no plain words", line.scope);

@@ -100,7 +100,7 @@ pub struct AccountView {
     pub id: String,
     pub provider: String,
     pub provider_label: String,
-    /// `google`, `microsoft`, `github`, `gitlab`, `oidc` or null (for the icon).
+    /// `google`, `microsoft`, `github`, `gitlab`, `x`, `oidc` or null (for the icon).
     pub preset: Option<String>,
     pub subject: String,
     pub email: Option<String>,

@@ -100,6 +100,12 @@ impl Deck {
         self.providers.get(name)
     }
 
+    /// Finds the issuer behind an address a person typed (`login.example.com`): see
+    /// `find_issuer`. Nothing is added.
+    pub async fn find_issuer(&self, address: &str) -> Result<crate::FoundIssuer> {
+        crate::find_issuer::find_issuer(&self.http, address).await
+    }
+
     /// Adds a provider. A client secret given here goes to the keychain. Without a client ID,
     /// AuthDeck registers itself with the provider first (see `registration`).
     pub async fn add_provider(

@@ -27,7 +27,7 @@ use crate::http::{Http, host_of};
 use crate::ids::LoginHandle;
 use crate::login::{IdCheck, random_secret};
 use crate::pending::PendingLogin;
-use crate::provider::{Preset, check_url};
+use crate::provider::{Preset, check_url, quirks_of};
 use crate::secret::DeviceCode;
 
 /// The grant type of a device-code token request.
@@ -242,15 +242,19 @@ impl Deck {
         let url = check_url("device authorization URL", &endpoint)?;
         let client_secret = self.client_secret(&config.name, &config.client_secret).await?;
         let scope = config.scopes.join(" ");
-        let mut form = vec![("client_id", config.client_id.as_str())];
+        let mut form = Vec::new();
         if !scope.is_empty() {
-            form.push(("scope", &scope));
+            form.push(("scope", scope.as_str()));
         }
-        if let Some(secret) = &client_secret {
-            form.push(("client_secret", secret.expose()));
-        }
+        let basic = crate::http::client_auth(
+            &mut form,
+            &config.client_id,
+            client_secret.as_ref(),
+            quirks_of(config.preset).basic_client_auth,
+        );
         let sent_at = Utc::now();
-        let response = self.http.post_form(&url, &form).await.map_err(|e| e.named(&label))?;
+        let response =
+            self.http.post_form(&url, &form, basic).await.map_err(|e| e.named(&label))?;
         let host = host_of(&url);
         let body = crate::http::json_object(&response)
             .map_err(|what| RemoteError::Unreadable { host: host.clone(), what }.named(&label));
@@ -343,6 +347,7 @@ impl Deck {
             client_secret: client_secret.as_ref(),
             metadata: &login.metadata,
             label: &login.provider_label,
+            basic_auth: quirks_of(login.preset).basic_client_auth,
         };
         let polled = self::poll(&self.http, client, &device_code, schedule, clock).await;
         // Cancelled meanwhile (by this or another process): its outcome is already recorded.

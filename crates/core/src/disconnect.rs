@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::activity::ActivityKind;
 use crate::deck::Deck;
 use crate::error::{Error, Result};
+use crate::provider::quirks_of;
 use crate::revoke::{self, Revoke};
 use crate::token_set::TokenSet;
 
@@ -58,6 +59,7 @@ impl Deck {
                             token,
                             &account.client.client_id,
                             secret.as_ref(),
+                            quirks_of(account.client.preset).basic_client_auth,
                         )
                         .await
                     }

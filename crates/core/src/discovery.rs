@@ -80,7 +80,11 @@ pub async fn resolve(http: &Http, config: &ProviderConfig) -> Result<ProviderMet
     Ok(ProviderMetadata { device_authorization_endpoint: device, ..metadata })
 }
 
-async fn discover(http: &Http, issuer: &str, quirks: Quirks) -> Result<ProviderMetadata> {
+pub(crate) async fn discover(
+    http: &Http,
+    issuer: &str,
+    quirks: Quirks,
+) -> Result<ProviderMetadata> {
     let issuer_url = check_url("issuer", issuer)?;
     let (oidc_url, oauth_url) = well_known_urls(&issuer_url);
     let (oidc, oauth) =

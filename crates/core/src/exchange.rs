@@ -2,12 +2,13 @@
 //! error, into [`IssuedTokens`] or one plain [`Error`].
 //!
 //! Sign-in (authorization code with PKCE) and refresh both come through [`exchange`], so the
-//! request shape (`oauth2` builds it; client secrets go in the body), the send time that
-//! expiry is counted from, and what each provider error means live here once. The device code
-//! grant (RFC 8628) is one more [`Grant`] variant: `oauth2` only offers it inside a polling
-//! loop of its own, so its one request is built here and its answer read by the same rules;
-//! the schedule lives in [`device`](crate::device). The request is sent once: the transport
-//! only retries a connection that was never made (see [`http`](crate::http)).
+//! request shape (`oauth2` builds it; client secrets go in the body, or in a Basic header for
+//! providers that want it), the send time that expiry is counted from, and what each provider
+//! error means live here once. The device code grant (RFC 8628) is one more [`Grant`] variant:
+//! `oauth2` only offers it inside a polling loop of its own, so its one request is built here
+//! and its answer read by the same rules; the schedule lives in [`device`](crate::device). The
+//! request is sent once: the transport only retries a connection that was never made (see
+//! [`http`](crate::http)).
 
 use chrono::{DateTime, Utc};
 use oauth2::basic::{
@@ -48,6 +49,8 @@ pub(crate) struct Client<'a> {
     pub metadata: &'a ProviderMetadata,
     /// The provider as people know it, for messages.
     pub label: &'a str,
+    /// Send the client secret in an HTTP Basic header (the preset's `basic_client_auth`).
+    pub basic_auth: bool,
 }
 
 /// What is traded for tokens. `invalid_grant` means something different for each.
@@ -79,7 +82,12 @@ pub(crate) async fn exchange(
     client: Client<'_>,
     grant: Grant<'_>,
 ) -> Result<Exchanged> {
-    let oauth = oauth_client(client.client_id, client.client_secret, client.metadata)?;
+    let mut oauth = oauth_client(client.client_id, client.client_secret, client.metadata)?;
+    if client.basic_auth && client.client_secret.is_some() {
+        // `client_secret_basic`: the secret in the Authorization header, not the body. Without
+        // a secret (a public client) the client ID stays in the body.
+        oauth = oauth.set_auth_type(AuthType::BasicAuth);
+    }
     let sent_at = Utc::now();
     let answer = match &grant {
         Grant::Code { code, verifier, redirect_uri } => {
@@ -142,11 +150,21 @@ async fn device_token(
         ("device_code", device_code.expose()),
         ("client_id", client.client_id),
     ];
-    if let Some(secret) = client.client_secret {
-        form.push(("client_secret", secret.expose()));
+    // The same client authentication as the other grants: a Basic header where the provider
+    // wants one (see `basic_auth`), else the secret in the body.
+    let mut builder = Request::post(client.metadata.token_endpoint.as_str());
+    match client.client_secret {
+        Some(secret) if client.basic_auth => {
+            builder = builder.header(
+                header::AUTHORIZATION,
+                crate::http::basic_authorization(client.client_id, secret.expose()),
+            );
+        }
+        Some(secret) => form.push(("client_secret", secret.expose())),
+        None => {}
     }
     let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
-    let request = Request::post(client.metadata.token_endpoint.as_str())
+    let request = builder
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
         .body(body.into_bytes())

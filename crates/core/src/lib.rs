@@ -76,6 +76,7 @@ mod doctor;
 mod error;
 mod exchange;
 mod expiry;
+mod find_issuer;
 mod home;
 mod http;
 mod id_token;
@@ -92,12 +93,12 @@ mod private;
 mod provider;
 mod qr;
 mod refresh;
-mod remote_check;
 mod registration;
+mod remote_check;
 mod revoke;
 mod secret;
-mod share;
 mod settings;
+mod share;
 mod signin;
 #[cfg(test)]
 mod testing;
@@ -107,6 +108,8 @@ mod token_set;
 mod unsaved;
 mod userinfo;
 mod views;
+#[cfg(test)]
+mod x_tests;
 
 /// Internals for the benchmarks, the fuzz targets and the live-provider tests, which measure
 /// or attack one layer at a time. Behind the `internals` feature; nothing here is a contract.
@@ -171,6 +174,7 @@ pub use disconnect::DisconnectReport;
 pub use doctor::{DoctorReport, HandBack, Route as HandBackRoute};
 pub use error::{CallbackError, Error, ErrorKind, RemoteError, Result};
 pub use expiry::{REFRESH_WITHIN, Status};
+pub use find_issuer::FoundIssuer;
 pub use home::{APP_ID, Home};
 pub use ids::LoginHandle;
 pub use ids::{AccountRef, ProviderName};

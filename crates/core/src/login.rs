@@ -230,6 +230,7 @@ impl Deck {
             client_secret: client_secret.as_ref(),
             metadata: &login.metadata,
             label: &login.provider_label,
+            basic_auth: quirks_of(login.preset).basic_client_auth,
         };
         let grant = Grant::Code {
             code: &code,

@@ -256,6 +256,7 @@ impl Deck {
             client_secret: client_secret.as_ref(),
             metadata: &account.metadata,
             label: &account.provider_label,
+            basic_auth: quirks_of(account.client.preset).basic_client_auth,
         };
         let grant = Grant::Refresh { refresh_token: &refresh_token };
         let Exchanged { issued, sent_at } = match exchange(&self.http, client, grant).await {

@@ -168,15 +168,14 @@ impl Asked<'_> {
     /// RFC 7662. `None` when the provider refuses this client.
     async fn introspect(&self, endpoint: &str) -> Result<Option<RemoteCheck>> {
         let url = parse(endpoint, "introspection")?;
-        let mut form = vec![
-            ("token", self.token.expose()),
-            ("token_type_hint", "access_token"),
-            ("client_id", self.account.client.client_id.as_str()),
-        ];
-        if let Some(secret) = self.client_secret {
-            form.push(("client_secret", secret.expose()));
-        }
-        let answer = self.http.post_form(&url, &form).await?;
+        let mut form = vec![("token", self.token.expose()), ("token_type_hint", "access_token")];
+        let basic = crate::http::client_auth(
+            &mut form,
+            &self.account.client.client_id,
+            self.client_secret,
+            crate::provider::quirks_of(self.account.client.preset).basic_client_auth,
+        );
+        let answer = self.http.post_form(&url, &form, basic).await?;
         let host = host_of(&url);
         match answer.status() {
             StatusCode::OK => {
@@ -215,7 +214,8 @@ impl Asked<'_> {
     /// Google's tokeninfo, asked with the token in the body (never in the URL).
     async fn tokeninfo(&self, endpoint: &str) -> Result<RemoteCheck> {
         let url = parse(endpoint, "tokeninfo")?;
-        let answer = self.http.post_form(&url, &[("access_token", self.token.expose())]).await?;
+        let answer =
+            self.http.post_form(&url, &[("access_token", self.token.expose())], None).await?;
         let host = host_of(&url);
         match answer.status() {
             StatusCode::OK => {

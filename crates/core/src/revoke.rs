@@ -39,15 +39,15 @@ pub async fn revoke(
     token: Revoke<'_>,
     client_id: &str,
     client_secret: Option<&ClientSecret>,
+    basic_auth: bool,
 ) -> Result<()> {
     let url = Url::parse(endpoint)
         .map_err(|_| Error::Invalid(format!("The revocation URL \"{endpoint}\" is not valid.")))?;
     let (hint, token) = token.hint_and_value();
-    let mut form = vec![("token", token), ("token_type_hint", hint), ("client_id", client_id)];
-    if let Some(secret) = client_secret {
-        form.push(("client_secret", secret.expose()));
-    }
-    let answer = http.post_form(&url, &form).await?;
+    let mut form = vec![("token", token), ("token_type_hint", hint)];
+    // `client_secret_basic` (X): the client authenticates in the header.
+    let basic = crate::http::client_auth(&mut form, client_id, client_secret, basic_auth);
+    let answer = http.post_form(&url, &form, basic).await?;
     let host = host_of(&url);
     match answer.status() {
         // RFC 7009 §2.2: 200 also for tokens that were already invalid.

@@ -82,6 +82,15 @@ function validUrl(raw: string): boolean {
   }
 }
 
+/**
+ * An address typed without a scheme (`login.example.com`): Rust finds the issuer behind it
+ * (`find_issuer`) and the form shows what it found before adding.
+ */
+export function isBareAddress(raw: string): boolean {
+  const typed = raw.trim();
+  return typed !== '' && !typed.includes('://');
+}
+
 function isLocalHost(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
@@ -97,8 +106,8 @@ export function validateProviderForm(
   if (preset === undefined) errors.preset = 'Choose your provider.';
   if (preset?.needs_issuer === true) {
     const issuer = form.issuer.trim();
-    if (issuer === '') errors.issuer = 'Enter the issuer address, for example https://login.example.com.';
-    else if (!validUrl(issuer))
+    if (issuer === '') errors.issuer = 'Enter the address of the sign-in service, for example login.example.com.';
+    else if (!isBareAddress(issuer) && !validUrl(issuer))
       errors.issuer = 'Enter a full address starting with https:// (http:// only for this computer).';
   }
   if (form.clientId.trim() === '') errors.clientId = 'Enter the client ID you got from the provider.';

@@ -14,7 +14,7 @@ pub struct ProviderInput {
     pub name: String,
     #[serde(default)]
     pub label: Option<String>,
-    /// `google`, `microsoft`, `github`, `gitlab` or `oidc`.
+    /// `google`, `microsoft`, `github`, `gitlab`, `x` or `oidc`.
     #[serde(default)]
     pub preset: Option<String>,
     /// OpenID Connect issuer (required without a preset or endpoints; overrides a preset's).
@@ -109,6 +109,8 @@ impl ProviderInput {
                 ));
             }
             (Some(uri), false) => config.redirect = Redirect::parse(&uri)?,
+            // A preset's own loopback address (X's fixed port) is kept.
+            (None, true) if matches!(config.redirect, Redirect::Loopback { .. }) => {}
             (None, true) => config.redirect = Redirect::loopback(),
             (None, false) => {}
         }
@@ -158,6 +160,14 @@ mod tests {
         assert_eq!(config.scopes, ["openid", "read_user"]);
         assert_eq!(config.redirect, Redirect::loopback());
         assert_eq!(config.label(), "Work GitLab");
+    }
+
+    #[test]
+    fn the_loopback_option_keeps_a_presets_fixed_loopback_port() {
+        let x = ProviderInput { preset: Some("x".into()), loopback: true, ..input() };
+        assert_eq!(x.build().unwrap().redirect.display_uri(), "http://127.0.0.1:8734/callback");
+        let x = ProviderInput { preset: Some("x".into()), ..input() }.build().unwrap();
+        assert_eq!(x.redirect.display_uri(), "http://127.0.0.1:8734/callback");
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub enum Preset {
     /// GitHub OAuth apps: no discovery, no OpenID Connect.
     Github,
     Gitlab,
+    /// X (Twitter) OAuth 2.0 with PKCE: no discovery, no OpenID Connect.
+    X,
     /// Any OpenID Connect issuer.
     Oidc,
 }
@@ -43,6 +45,9 @@ pub struct Quirks {
     /// The userinfo endpoint is GitHub's `/user` API (`id`, `login`), which needs a
     /// `User-Agent` and answers for non-OIDC tokens.
     pub github_user_api: bool,
+    /// Client secrets go in an HTTP Basic `Authorization` header (`client_secret_basic`)
+    /// rather than the request body; X refuses them in the body.
+    pub basic_client_auth: bool,
 }
 
 const GENERIC: Quirks = Quirks {
@@ -50,11 +55,18 @@ const GENERIC: Quirks = Quirks {
     consent_for_offline: true,
     tenant_issuer_template: false,
     github_user_api: false,
+    basic_client_auth: false,
 };
 
 impl Preset {
-    pub const ALL: [Preset; 5] =
-        [Preset::Google, Preset::Microsoft, Preset::Github, Preset::Gitlab, Preset::Oidc];
+    pub const ALL: [Preset; 6] = [
+        Preset::Google,
+        Preset::Microsoft,
+        Preset::Github,
+        Preset::Gitlab,
+        Preset::X,
+        Preset::Oidc,
+    ];
 
     pub fn parse(name: &str) -> Result<Self> {
         Self::ALL.into_iter().find(|p| p.id() == name.to_ascii_lowercase()).ok_or_else(|| {
@@ -72,6 +84,7 @@ impl Preset {
             Preset::Microsoft => "microsoft",
             Preset::Github => "github",
             Preset::Gitlab => "gitlab",
+            Preset::X => "x",
             Preset::Oidc => "oidc",
         }
     }
@@ -82,6 +95,7 @@ impl Preset {
             Preset::Microsoft => "Microsoft",
             Preset::Github => "GitHub",
             Preset::Gitlab => "GitLab",
+            Preset::X => "X",
             Preset::Oidc => "OpenID Connect",
         }
     }
@@ -99,6 +113,9 @@ impl Preset {
                 Quirks { consent_for_offline: false, tenant_issuer_template: true, ..GENERIC }
             }
             Preset::Github => Quirks { github_user_api: true, ..GENERIC },
+            // X wants confidential clients' secrets in a Basic header; its refresh token
+            // comes with the `offline.access` scope (OFFLINE_SCOPES), without prompt=consent.
+            Preset::X => Quirks { basic_client_auth: true, consent_for_offline: false, ..GENERIC },
             Preset::Gitlab | Preset::Oidc => GENERIC,
         }
     }
@@ -153,6 +170,21 @@ impl Preset {
                 config.device_authorization = Some(GITHUB_DEVICE.into());
                 config.redirect = Redirect::loopback();
             }
+            Preset::X => {
+                config.endpoints = Some(Endpoints {
+                    authorization: "https://twitter.com/i/oauth2/authorize".into(),
+                    token: "https://api.twitter.com/2/oauth2/token".into(),
+                    revocation: Some("https://api.twitter.com/2/oauth2/revoke".into()),
+                    // `{"data": {"id", "username", "name"}}` (see userinfo).
+                    userinfo: Some("https://api.twitter.com/2/users/me".into()),
+                });
+                // offline.access is X's name for "give a refresh token".
+                config.scopes = scopes("tweet.read users.read offline.access");
+                // X matches callback URLs exactly, port included: one fixed loopback address
+                // to register (http://127.0.0.1:8734/callback).
+                config.redirect =
+                    Redirect::Loopback { port: Some(X_LOOPBACK_PORT), path: "/callback".into() };
+            }
             Preset::Gitlab => {
                 config.issuer = Some("https://gitlab.com".into());
                 // GitLab issues refresh tokens without offline_access and rejects the scope.
@@ -161,10 +193,11 @@ impl Preset {
             Preset::Oidc => {}
         }
         if let Some(issuer) = issuer {
-            if self == Preset::Github {
-                return Err(Error::Invalid(
-                    "GitHub has no OpenID Connect issuer; leave out --issuer.".into(),
-                ));
+            if matches!(self, Preset::Github | Preset::X) {
+                return Err(Error::Invalid(format!(
+                    "{} has no OpenID Connect issuer; leave out --issuer.",
+                    self.label()
+                )));
             }
             config.issuer = Some(issuer);
         }
@@ -182,6 +215,9 @@ impl fmt::Display for Preset {
         f.write_str(self.id())
     }
 }
+
+/// The fixed loopback port of the X preset's redirect URI (X matches it exactly).
+pub const X_LOOPBACK_PORT: u16 = 8734;
 
 /// Quirks of a provider, generic when it has no preset.
 pub fn quirks_of(preset: Option<Preset>) -> Quirks {
@@ -229,5 +265,25 @@ mod tests {
             Preset::Gitlab.config("gl", "c", None, None).unwrap().device_authorization,
             None
         );
+    }
+
+    #[test]
+    fn x_is_plain_oauth_with_pkce_basic_auth_and_a_fixed_loopback_redirect() {
+        let x = Preset::parse("x").unwrap().config("x", "c", None, None).unwrap();
+        assert!(!x.is_oidc());
+        let endpoints = x.endpoints.as_ref().unwrap();
+        assert_eq!(endpoints.authorization, "https://twitter.com/i/oauth2/authorize");
+        assert_eq!(endpoints.token, "https://api.twitter.com/2/oauth2/token");
+        assert_eq!(
+            endpoints.revocation.as_deref(),
+            Some("https://api.twitter.com/2/oauth2/revoke")
+        );
+        assert_eq!(endpoints.userinfo.as_deref(), Some("https://api.twitter.com/2/users/me"));
+        assert_eq!(x.scopes, ["tweet.read", "users.read", "offline.access"]);
+        assert!(x.scopes.iter().any(|s| crate::access_words::is_offline_scope(s)));
+        assert_eq!(x.redirect.display_uri(), "http://127.0.0.1:8734/callback");
+        assert!(Preset::X.quirks().basic_client_auth);
+        assert!(!Preset::Github.quirks().basic_client_auth);
+        assert!(Preset::X.config("x", "c", Some("https://x.com".into()), None).is_err());
     }
 }

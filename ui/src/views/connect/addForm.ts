@@ -11,6 +11,7 @@ import {
   defaultRedirect,
   presetLabel,
   redirectUris,
+  isBareAddress,
   suggestName,
   toProviderInput,
   validateProviderForm,
@@ -77,7 +78,14 @@ export function renderAddForm(body: HTMLElement, view: AddFormView, on: AddFormH
   }
   const presetFieldset = h('fieldset', { class: 'fieldset' }, [h('legend', {}, 'Provider'), presetGroup]);
 
-  const issuer = textField('Issuer address', 'url', { required: true, placeholder: 'https://login.example.com', hint: 'AuthDeck reads the sign-in settings from this address.' });
+  const issuer = textField('Issuer address', 'url', {
+    required: true,
+    placeholder: 'login.example.com',
+    hint: 'The address of your sign-in service. AuthDeck finds its settings there and shows you what it found.',
+  });
+  // What find_issuer found behind a typed address, shown before adding.
+  const found = h('div', { class: 'callout found-issuer', 'data-testid': 'found-issuer', role: 'status' });
+  found.hidden = true;
   const tenant = textField('Directory (tenant)', 'text', { placeholder: 'common', hint: 'Leave empty to allow work, school and personal Microsoft accounts.' });
   const clientId = textField('Client ID', 'text', { required: true, hint: 'From the app you registered with the provider.', autocomplete: 'off' });
   const clientSecret = textField('Client secret', 'password', { hint: 'Only if the provider gave you one. It is kept in the system keychain, never in a file.', autocomplete: 'off' });
@@ -96,6 +104,7 @@ export function renderAddForm(body: HTMLElement, view: AddFormView, on: AddFormH
       form[key] = f.input.value;
       if (key === 'name') nameEdited = true;
       if ((key === 'label' || key === 'issuer') && !nameEdited) name.input.value = form.name = suggestName(nameSource(form), taken);
+      if (key === 'issuer') found.hidden = true;
       f.setError(undefined);
     });
   }
@@ -138,6 +147,7 @@ export function renderAddForm(body: HTMLElement, view: AddFormView, on: AddFormH
   const el = h('form', { class: 'provider-form', novalidate: true, 'aria-label': 'Add a provider' }, [
     presetFieldset,
     field('issuer', issuer),
+    found,
     field('tenant', tenant),
     field('clientId', clientId),
     field('clientSecret', clientSecret),
@@ -150,6 +160,7 @@ export function renderAddForm(body: HTMLElement, view: AddFormView, on: AddFormH
   const sync = () => {
     const preset = presets.find((p) => p.id === form.preset);
     issuer.wrapper.hidden = preset?.needs_issuer !== true;
+    if (issuer.wrapper.hidden) found.hidden = true;
     tenant.wrapper.hidden = form.preset !== 'microsoft';
     label.input.placeholder = preset !== undefined ? (preset.needs_issuer ? 'My company sign-in' : preset.label) : '';
     if (!nameEdited) name.input.value = form.name = suggestName(nameSource(form), taken);
@@ -177,6 +188,37 @@ export function renderAddForm(body: HTMLElement, view: AddFormView, on: AddFormH
     }
     submit.disabled = true;
     submit.setAttribute('aria-busy', 'true');
+    const done = () => {
+      submit.disabled = false;
+      submit.removeAttribute('aria-busy');
+    };
+    if (presets.find((p) => p.id === form.preset)?.needs_issuer === true && isBareAddress(form.issuer)) {
+      // First find the issuer behind the address and show it; adding is the next click.
+      ipc.findIssuer(form.issuer.trim()).then(
+        (issuerFound) => {
+          if (on.isClosed()) return;
+          done();
+          issuer.input.value = form.issuer = issuerFound.issuer;
+          replaceChildren(found, [
+            h('p', { class: 'callout-title' }, 'Found this sign-in service:'),
+            h('p', { class: 'found-host', 'data-testid': 'found-host' }, issuerFound.host),
+            issuerFound.name !== null ? h('p', {}, issuerFound.name) : null,
+            h('p', { class: 'field-hint' }, ['Issuer: ', h('code', {}, issuerFound.issuer), '. Check that this is the service you expect, then add it.']),
+          ]);
+          found.hidden = false;
+          if (!nameEdited) name.input.value = form.name = suggestName(nameSource(form), taken);
+          focus(submit);
+        },
+        (error: unknown) => {
+          done();
+          const failure = ipc.toFailure(error);
+          on.onFailure(failure);
+          issuer.setError(failure.message);
+          focus(issuer.input);
+        },
+      );
+      return;
+    }
     const secret = form.clientSecret.trim() === '' ? null : form.clientSecret;
     ipc.addProvider(toProviderInput(form, presets), secret).then(
       (added) => {
@@ -189,8 +231,7 @@ export function renderAddForm(body: HTMLElement, view: AddFormView, on: AddFormH
       (error: unknown) => {
         const failure = ipc.toFailure(error);
         on.onFailure(failure);
-        submit.disabled = false;
-        submit.removeAttribute('aria-busy');
+        done();
         formError.textContent = failure.message;
         formError.hidden = false;
       },
