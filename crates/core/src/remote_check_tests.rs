@@ -92,9 +92,11 @@ async fn userinfo_401_means_not_accepted_and_other_failures_are_errors() {
     assert_eq!(check.fallback_reason, None, "no introspection was offered: no fallback");
 
     *t.provider.userinfo_status.lock().unwrap() = 503;
-    let error = t.deck.check_with_provider(&account.id).await.unwrap_err().to_string();
-    assert!(error.starts_with("Test ID (id.test)"), "{error}");
-    assert!(error.contains("503"), "{error}");
+    let error = t.deck.check_with_provider(&account.id).await.unwrap_err();
+    let sentence = error.to_string();
+    assert!(sentence.starts_with("Test ID (id.test) is unavailable right now"), "{sentence}");
+    // The status code is kept for Details, not in the sentence.
+    assert!(error.details().is_some_and(|d| d.contains("503")), "{:?}", error.details());
 }
 
 #[tokio::test]

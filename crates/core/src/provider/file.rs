@@ -276,6 +276,13 @@ impl ProviderFile {
             client_id: self.client_id.clone().unwrap_or_default(),
             scopes: (!self.scopes.is_empty()).then(|| self.scopes.clone()),
             redirect_uri: Some(self.redirect_uri.clone()),
+            // The Microsoft preset's endpoints (device sign-in among them) follow its tenant.
+            tenant: self
+                .issuer
+                .as_deref()
+                .filter(|_| preset == Some(Preset::Microsoft))
+                .and_then(entra_tenant)
+                .map(String::from),
             ..Default::default()
         }
         .build()?;
@@ -338,10 +345,15 @@ impl ProviderFile {
 
 /// `https://login.microsoftonline.com/<tenant>/v2.0`, the tenant a name, domain or GUID.
 fn is_entra_issuer(issuer: &str) -> bool {
+    entra_tenant(issuer).is_some()
+}
+
+/// The tenant of an Entra ID issuer (see [`is_entra_issuer`]).
+fn entra_tenant(issuer: &str) -> Option<&str> {
     issuer
         .strip_prefix("https://login.microsoftonline.com/")
         .and_then(|rest| rest.strip_suffix("/v2.0"))
-        .is_some_and(|tenant| {
+        .filter(|tenant| {
             !tenant.is_empty()
                 && tenant.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
         })
