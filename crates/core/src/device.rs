@@ -342,13 +342,7 @@ impl Deck {
     ) -> Result<AccountView> {
         let DevicePoll { handle, login, device_code, schedule } = poll;
         let client_secret = self.client_secret(&login.provider, &login.client_secret).await?;
-        let client = exchange::Client {
-            client_id: &login.client_id,
-            client_secret: client_secret.as_ref(),
-            metadata: &login.metadata,
-            label: &login.provider_label,
-            basic_auth: quirks_of(login.preset).basic_client_auth,
-        };
+        let client = login.client(client_secret.as_ref());
         let polled = self::poll(&self.http, client, &device_code, schedule, clock).await;
         // Cancelled meanwhile (by this or another process): its outcome is already recorded.
         if self.pending.claim(&handle).is_err() {

@@ -18,7 +18,7 @@ use crate::callback::{self, Expected, Verdict};
 use crate::deck::Deck;
 use crate::discovery;
 use crate::error::{Error, Result};
-use crate::exchange::{self, Exchanged, Grant, exchange, oauth_client};
+use crate::exchange::{Exchanged, Grant, exchange, oauth_client};
 use crate::id_token::{self, Audience, Expect, Identity};
 use crate::ids::LoginHandle;
 use crate::loopback::LoopbackListener;
@@ -225,13 +225,7 @@ impl Deck {
         };
         let secrets = self.pending.secrets(&self.keychain, handle).await?;
         let client_secret = self.client_secret(&login.provider, &login.client_secret).await?;
-        let client = exchange::Client {
-            client_id: &login.client_id,
-            client_secret: client_secret.as_ref(),
-            metadata: &login.metadata,
-            label: &login.provider_label,
-            basic_auth: quirks_of(login.preset).basic_client_auth,
-        };
+        let client = login.client(client_secret.as_ref());
         let grant = Grant::Code {
             code: &code,
             verifier: &secrets.verifier,

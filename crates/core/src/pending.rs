@@ -46,6 +46,23 @@ pub struct PendingLogin {
     pub expires_at: DateTime<Utc>,
 }
 
+impl PendingLogin {
+    /// The client that trades this sign-in's grant for tokens, whichever grant it is (code or
+    /// device code), authenticating as its provider wants.
+    pub(crate) fn client<'a>(
+        &'a self,
+        client_secret: Option<&'a crate::secret::ClientSecret>,
+    ) -> crate::exchange::Client<'a> {
+        crate::exchange::Client {
+            client_id: &self.client_id,
+            client_secret,
+            metadata: &self.metadata,
+            label: &self.provider_label,
+            basic_auth: crate::provider::quirks_of(self.preset).basic_client_auth,
+        }
+    }
+}
+
 /// The secret part, kept in the keychain.
 #[derive(Debug)]
 pub struct PendingSecrets {

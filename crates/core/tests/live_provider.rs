@@ -11,14 +11,12 @@ use authdeck_core::internals::discovery;
 use authdeck_core::internals::http::Http;
 use authdeck_core::internals::id_token::{self, Audience, Expect, Identity, KeyCache};
 use authdeck_core::internals::token_set::TokenSet;
-use authdeck_core::{
-    Deck, Error, Home, IdToken, LoginOptions, MemoryStore, Nonce, ProviderInput, SecretStore,
-};
+use authdeck_core::{Deck, Error, Home, IdToken, MemoryStore, Nonce, ProviderInput, SecretStore};
 use chrono::Utc;
 use serde_json::Value;
 
 mod support;
-use support::{Provider, browser, provider};
+use support::{Provider, provider};
 
 fn control(provider: &Provider, method: &str, path: &str) -> Value {
     let url = format!("{}{path}", provider.control.as_ref().unwrap());
@@ -41,17 +39,7 @@ async fn connect(issuer: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
     let deck = Deck::with_store(Home::open(dir.path()).unwrap(), store.clone());
-    let input = ProviderInput {
-        name: "demo".into(),
-        issuer: Some(issuer.into()),
-        client_id: "authdeck".into(),
-        ..Default::default()
-    };
-    deck.add_provider(input.build().unwrap(), None).await.unwrap();
-    let started = deck.start_login("demo", LoginOptions::default()).await.unwrap();
-    let url = started.authorization_url.clone();
-    let callback = tokio::task::spawn_blocking(move || browser(&url, "alice")).await.unwrap();
-    let account = deck.complete_callback(&callback).await.unwrap();
+    let account = support::connect_alice(&deck, issuer).await;
     assert_eq!(account.email.as_deref(), Some("alice@example.test"));
     assert!(account.has_refresh_token);
     Setup { _dir: dir, deck, store, account: account.id }

@@ -14,12 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use authdeck_core::internals::http::Http;
 use authdeck_core::internals::keychain::{OsStore, StoreError};
 use authdeck_core::internals::token_cache::CRASH_AT_ENV;
-use authdeck_core::{
-    Deck, DeckConfig, Home, KeychainValue, LoginOptions, ProviderInput, SecretStore,
-};
+use authdeck_core::{Deck, DeckConfig, Home, KeychainValue, SecretStore};
 
 mod support;
-use support::{browser, provider};
+use support::provider;
 
 const OTHER_ENV: &str = "AUTHDECK_LIVE_OTHER";
 
@@ -80,17 +78,7 @@ async fn long_lived(issuer: &str) -> LongLived {
     let store = Arc::new(Counted { inner: OsStore::new(home.vault()), reads: AtomicU64::new(0) });
     let config = DeckConfig::default().long_lived();
     let deck = Deck::new(home, store.clone(), config, Http::with_timeout(config.http_timeout));
-    let input = ProviderInput {
-        name: "demo".into(),
-        issuer: Some(issuer.into()),
-        client_id: "authdeck".into(),
-        ..Default::default()
-    };
-    deck.add_provider(input.build().unwrap(), None).await.unwrap();
-    let started = deck.start_login("demo", LoginOptions::default()).await.unwrap();
-    let url = started.authorization_url.clone();
-    let callback = tokio::task::spawn_blocking(move || browser(&url, "alice")).await.unwrap();
-    let account = deck.complete_callback(&callback).await.unwrap().id;
+    let account = support::connect_alice(&deck, issuer).await.id;
     LongLived { dir, deck, store, account }
 }
 

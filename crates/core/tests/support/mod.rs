@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+use authdeck_core::{AccountView, Deck, LoginOptions, ProviderInput};
 use serde_json::Value;
 
 pub struct Provider {
@@ -53,4 +54,20 @@ pub fn browser(url: &str, login: &str) -> String {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Adds the fixture at `issuer` to `deck` as provider "demo" and signs alice in through the
+/// headless browser.
+pub async fn connect_alice(deck: &Deck, issuer: &str) -> AccountView {
+    let input = ProviderInput {
+        name: "demo".into(),
+        issuer: Some(issuer.into()),
+        client_id: "authdeck".into(),
+        ..Default::default()
+    };
+    deck.add_provider(input.build().unwrap(), None).await.unwrap();
+    let started = deck.start_login("demo", LoginOptions::default()).await.unwrap();
+    let url = started.authorization_url.clone();
+    let callback = tokio::task::spawn_blocking(move || browser(&url, "alice")).await.unwrap();
+    deck.complete_callback(&callback).await.unwrap()
 }
