@@ -19,8 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { remote } from 'webdriverio';
-import { named, until } from './wait.mjs';
+import { named, until, windowSession } from './wait.mjs';
 import { startProvider, completeLogin } from '../provider/lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -137,16 +136,7 @@ before(async () => {
   });
   children.push(driver);
   await until('tauri-driver', async () => (await fetch('http://127.0.0.1:4444/status')).ok, { timeout: 15000 });
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: 4444,
-    logLevel: 'warn',
-    capabilities: {
-      browserName: 'wry',
-      'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: APP },
-    },
-  });
+  browser = await windowSession(4444, APP);
   // Collect every event payload the window receives, to scan them for secrets at the end.
   await browser.execute(() => {
     window.__authdeckSeen = [];

@@ -10,8 +10,7 @@ import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { remote } from 'webdriverio';
-import { named, until } from './wait.mjs';
+import { named, until, windowSession } from './wait.mjs';
 import { startProvider, completeDevice } from '../provider/lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,16 +32,7 @@ before(async () => {
   await cli(['provider', 'add', 'codes', '--issuer', op.issuer, '--client-id', 'authdeck', '--label', 'Code demo']);
   driver = spawn('tauri-driver', ['--port', '4444'], { stdio: ['ignore', 'inherit', 'inherit'] });
   await until('tauri-driver', async () => (await fetch('http://127.0.0.1:4444/status')).ok, { timeout: 15000 });
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: 4444,
-    logLevel: 'warn',
-    capabilities: {
-      browserName: 'wry',
-      'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: APP },
-    },
-  });
+  browser = await windowSession(4444, APP);
 });
 
 after(async () => {

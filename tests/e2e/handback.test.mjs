@@ -13,8 +13,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsS
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { remote } from 'webdriverio';
-import { named, until } from './wait.mjs';
+import { named, until, windowSession } from './wait.mjs';
 import { startProvider } from '../provider/lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,16 +60,7 @@ before(async () => {
     },
   });
   await until('tauri-driver', async () => (await fetch('http://127.0.0.1:4446/status')).ok, { timeout: 15000 });
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: 4446,
-    logLevel: 'warn',
-    capabilities: {
-      browserName: 'wry',
-      'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: APP },
-    },
-  });
+  browser = await windowSession(4446, APP);
 });
 
 after(async () => {

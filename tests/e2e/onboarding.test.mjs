@@ -14,8 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { remote } from 'webdriverio';
-import { named, until } from './wait.mjs';
+import { named, until, windowSession } from './wait.mjs';
 import { startProvider } from '../provider/lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,16 +39,7 @@ let file;
 const children = [];
 
 async function session(args = []) {
-  return remote({
-    hostname: '127.0.0.1',
-    port: PORT,
-    logLevel: 'warn',
-    capabilities: {
-      browserName: 'wry',
-      'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: APP, args },
-    },
-  });
+  return windowSession(PORT, APP, args);
 }
 
 async function closeSession() {

@@ -1,7 +1,24 @@
-// Waiting helpers shared by the GUI tests: poll until a check holds, and find the displayed
-// element with an accessible name (hidden duplicates, such as a closed dialog's, skipped).
+// Helpers shared by the GUI tests: a WebDriver session on the app through tauri-driver, polling
+// until a check holds, and finding the displayed element with an accessible name (hidden
+// duplicates, such as a closed dialog's, skipped).
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { remote } from 'webdriverio';
+
+/** A WebDriver session on `application` (started with `args`) through tauri-driver on `port`. */
+export function windowSession(port, application, args = []) {
+  return remote({
+    hostname: '127.0.0.1',
+    port,
+    logLevel: 'warn',
+    capabilities: {
+      browserName: 'wry',
+      // webdriverio 9 otherwise asks for BiDi, which tauri-driver does not offer.
+      'wdio:enforceWebDriverClassic': true,
+      'tauri:options': { application, args },
+    },
+  });
+}
 
 /** Polls `check` until it returns something truthy; fails naming `what` and the last result. */
 export async function until(what, check, { timeout = 20000, every = 150 } = {}) {
