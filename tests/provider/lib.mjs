@@ -678,67 +678,26 @@ export async function completeLogin(authUrl, {
   if (start.protocol !== 'http:' && start.protocol !== 'https:') {
     throw new Error(`completeLogin: not an http(s) URL: ${authUrl}`);
   }
-  const origin = start.origin;
-  const jar = new CookieJar();
-
-  let url = start;
-  let method = 'GET';
-  let body;
-  for (let step = 0; step < maxSteps; step += 1) {
-    const headers = { accept: 'text/html,application/xhtml+xml', 'user-agent': 'authdeck-test-browser/1' };
-    const cookie = jar.header(url);
-    if (cookie) headers.cookie = cookie;
-    if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
-    let res;
-    try {
-      res = await fetch(url, {
-        method, headers, body, redirect: 'manual',
-      });
-    } catch (err) {
-      throw new Error(`completeLogin: ${method} ${url.href} failed: ${err.cause?.code || err.cause?.message || err.message}`);
-    }
-    jar.store(res.headers.getSetCookie(), url);
-
-    if (res.status >= 300 && res.status < 400) {
-      await res.arrayBuffer().catch(() => {});
-      const location = res.headers.get('location');
-      if (!location) throw new Error(`completeLogin: ${res.status} without Location at ${url.href}`);
-      const next = new URL(location, url);
-      if ((next.protocol !== 'http:' && next.protocol !== 'https:') || next.origin !== origin) {
-        // Leaves the provider: this is the client's callback.
+  return browse('completeLogin', start, {
+    maxSteps,
+    // A redirect off the provider is the client's callback: the answer.
+    leave(location, next) {
+      if ((next.protocol !== 'http:' && next.protocol !== 'https:') || next.origin !== start.origin) {
         return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location) ? location : next.href;
       }
-      url = next;
-      method = 'GET';
-      body = undefined;
-      continue;
-    }
-
-    const text = await res.text();
-    if (res.status !== 200) {
-      throw new Error(`completeLogin: provider answered ${res.status} at ${url.pathname}: ${pageText(text)}`);
-    }
-    const loginForm = findForm(text, 'login-form');
-    const consentForm = findForm(text, 'consent-form');
-    const cancelForm = findForm(text, 'cancel-form');
-    let form;
-    if (deny && cancelForm) {
-      form = cancelForm;
-      body = '';
-    } else if (loginForm) {
-      form = loginForm;
-      body = new URLSearchParams({ username: login, password }).toString();
-    } else if (consentForm) {
-      form = consentForm;
-      body = '';
-    } else {
+      return undefined;
+    },
+    choose(text, status, url) {
+      if (status !== 200) {
+        throw new Error(`completeLogin: provider answered ${status} at ${url.pathname}: ${pageText(text)}`);
+      }
+      const cancelForm = findForm(text, 'cancel-form');
+      if (deny && cancelForm) return { form: cancelForm, body: '' };
+      const step = signInStep(text, login, password);
+      if (step) return step;
       throw new Error(`completeLogin: unexpected page (200) at ${url.pathname}: ${pageText(text)}`);
-    }
-    if (!form.action) throw new Error(`completeLogin: form without action at ${url.pathname}`);
-    url = new URL(form.action, url);
-    method = 'POST';
-  }
-  throw new Error(`completeLogin: gave up after ${maxSteps} steps (redirect loop?) at ${url.href}`);
+    },
+  });
 }
 
 /**
@@ -752,13 +711,61 @@ export async function completeLogin(authUrl, {
 export async function completeDevice(verificationUrl, {
   login = 'alice', deny = false, userCode, password = 'any-password', maxSteps = 20,
 } = {}) {
-  let url = new URL(verificationUrl);
-  if (userCode) url.searchParams.set('user_code', userCode);
+  const start = new URL(verificationUrl);
+  if (userCode) start.searchParams.set('user_code', userCode);
+  const hidden = (inner) => {
+    const fields = new URLSearchParams();
+    for (const m of inner.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+      fields.append(m[1], m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
+    }
+    return fields;
+  };
+  return browse('completeDevice', start, {
+    maxSteps,
+    choose(text, status, url) {
+      // oidc-provider re-posts a user_code given in the address through a self-submitting form.
+      const selfPost = /<title>Submitting Callback<\/title>/.test(text)
+        && /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/.exec(text);
+      if (selfPost) {
+        return { form: { action: selfPost[1].replace(/&amp;/g, '&') }, body: hidden(selfPost[2]).toString() };
+      }
+      const confirm = findForm(text, 'op.deviceConfirmForm');
+      if (confirm) {
+        const fields = hidden(confirm.inner);
+        if (deny) fields.append('abort', 'yes');
+        return { form: confirm, body: fields.toString() };
+      }
+      const step = signInStep(text, login, password);
+      if (step) return step;
+      if (status !== 200 && !deny) {
+        throw new Error(`completeDevice: provider answered ${status} at ${url.pathname}: ${pageText(text)}`);
+      }
+      return { done: pageText(text) };
+    },
+  });
+}
+
+/** The provider's own sign-in steps, the same for both helpers: the login form, then consent. */
+function signInStep(text, login, password) {
+  const loginForm = findForm(text, 'login-form');
+  if (loginForm) return { form: loginForm, body: new URLSearchParams({ username: login, password }).toString() };
+  const consentForm = findForm(text, 'consent-form');
+  if (consentForm) return { form: consentForm, body: '' };
+  return null;
+}
+
+/**
+ * The headless browser both helpers drive: follows redirects with a cookie jar, and posts the
+ * form that `choose(text, status, url)` picks on each page ({form, body}), until `leave` (for a
+ * redirect) or `choose` ({done}) gives the answer.
+ */
+async function browse(name, start, { maxSteps, leave = () => undefined, choose }) {
   const jar = new CookieJar();
+  let url = start;
   let method = 'GET';
   let body;
   for (let step = 0; step < maxSteps; step += 1) {
-    const headers = { accept: 'text/html', 'user-agent': 'authdeck-test-browser/1' };
+    const headers = { accept: 'text/html,application/xhtml+xml', 'user-agent': 'authdeck-test-browser/1' };
     const cookie = jar.header(url);
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -766,55 +773,31 @@ export async function completeDevice(verificationUrl, {
     try {
       res = await fetch(url, { method, headers, body, redirect: 'manual' });
     } catch (err) {
-      throw new Error(`completeDevice: ${method} ${url.href} failed: ${err.cause?.code || err.message}`);
+      throw new Error(`${name}: ${method} ${url.href} failed: ${err.cause?.code || err.cause?.message || err.message}`);
     }
     jar.store(res.headers.getSetCookie(), url);
+
     if (res.status >= 300 && res.status < 400) {
       await res.arrayBuffer().catch(() => {});
-      url = new URL(res.headers.get('location'), url);
+      const location = res.headers.get('location');
+      if (!location) throw new Error(`${name}: ${res.status} without Location at ${url.href}`);
+      const next = new URL(location, url);
+      const answer = leave(location, next);
+      if (answer !== undefined) return answer;
+      url = next;
       method = 'GET';
       body = undefined;
       continue;
     }
-    const text = await res.text();
-    const confirm = findForm(text, 'op.deviceConfirmForm');
-    const loginForm = findForm(text, 'login-form');
-    const consentForm = findForm(text, 'consent-form');
-    // oidc-provider re-posts a user_code given in the address through a self-submitting form.
-    const selfPost = /<title>Submitting Callback<\/title>/.test(text)
-      && /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/.exec(text);
-    const hidden = (inner) => {
-      const fields = new URLSearchParams();
-      for (const m of inner.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
-        fields.append(m[1], m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
-      }
-      return fields;
-    };
-    let form;
-    if (selfPost) {
-      form = { action: selfPost[1].replace(/&amp;/g, '&'), inner: selfPost[2] };
-      body = hidden(form.inner).toString();
-    } else if (confirm) {
-      const fields = hidden(confirm.inner);
-      if (deny) fields.append('abort', 'yes');
-      form = confirm;
-      body = fields.toString();
-    } else if (loginForm) {
-      form = loginForm;
-      body = new URLSearchParams({ username: login, password }).toString();
-    } else if (consentForm) {
-      form = consentForm;
-      body = '';
-    } else {
-      if (res.status !== 200 && !deny) {
-        throw new Error(`completeDevice: provider answered ${res.status} at ${url.pathname}: ${pageText(text)}`);
-      }
-      return pageText(text);
-    }
-    url = new URL(form.action, url);
+
+    const chosen = choose(await res.text(), res.status, url);
+    if ('done' in chosen) return chosen.done;
+    if (!chosen.form.action) throw new Error(`${name}: form without action at ${url.pathname}`);
+    url = new URL(chosen.form.action, url);
     method = 'POST';
+    body = chosen.body;
   }
-  throw new Error(`completeDevice: gave up after ${maxSteps} steps at ${url.href}`);
+  throw new Error(`${name}: gave up after ${maxSteps} steps (redirect loop?) at ${url.href}`);
 }
 
 // ------------------------------------------------------------------ helpers for tests
