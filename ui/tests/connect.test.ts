@@ -10,6 +10,13 @@ useAppHarness();
 const dialog = () => document.querySelector<HTMLDialogElement>('[data-testid="connect-dialog"]');
 const toasts = () => document.querySelector<HTMLElement>('[data-testid="toasts"]')!;
 
+/** Types `value` into the field labelled `label`, as a person would (one input event). */
+function typeInto(scope: HTMLElement, label: string, value: string) {
+  const input = getByLabelText(scope, label) as HTMLInputElement;
+  input.value = value;
+  input.dispatchEvent(new Event('input'));
+}
+
 async function openWaiting(browserError: string | null = null) {
   ipc.listAccounts.mockResolvedValue([account()]);
   ipc.startLogin.mockResolvedValue(started('h-1', browserError));
@@ -249,16 +256,11 @@ describe('Add a provider', () => {
   it('adds the provider (secret apart) and offers it to connect', async () => {
     const { d, form } = await openForm();
     getByRole(d, 'radio', { name: 'Other (OpenID Connect)' }).click();
-    const type = (label: string, value: string) => {
-      const input = getByLabelText(d, label) as HTMLInputElement;
-      input.value = value;
-      input.dispatchEvent(new Event('input'));
-    };
-    type('Issuer address', 'https://login.example.com');
-    type('Client ID', 'authdeck');
-    type('Client secret', 'demo-secret');
+    typeInto(d, 'Issuer address', 'https://login.example.com');
+    typeInto(d, 'Client ID', 'authdeck');
+    typeInto(d, 'Client secret', 'demo-secret');
     expect((getByLabelText(d, 'Short name') as HTMLInputElement).value).toBe('example');
-    type('Display name', 'Example SSO');
+    typeInto(d, 'Display name', 'Example SSO');
     expect((getByLabelText(d, 'Short name') as HTMLInputElement).value).toBe('example-sso');
     getByRole(d, 'radio', { name: /Use a local address/ }).click();
     const added = { ...DEMO_PROVIDER, name: 'example-sso', label: 'Example SSO' };
@@ -287,13 +289,8 @@ describe('Add a provider', () => {
   it('a typed address (no https://) is looked up first, and what was found is shown before adding', async () => {
     const { d, form } = await openForm();
     getByRole(d, 'radio', { name: 'Other (OpenID Connect)' }).click();
-    const type = (label: string, value: string) => {
-      const input = getByLabelText(d, label) as HTMLInputElement;
-      input.value = value;
-      input.dispatchEvent(new Event('input'));
-    };
-    type('Issuer address', 'login.example.com');
-    type('Client ID', 'authdeck');
+    typeInto(d, 'Issuer address', 'login.example.com');
+    typeInto(d, 'Client ID', 'authdeck');
     ipc.findIssuer.mockResolvedValue({ issuer: 'https://login.example.com', host: 'login.example.com', name: 'Example SSO', oidc: true });
     form.dispatchEvent(new Event('submit', { cancelable: true }));
     await settle();
@@ -316,12 +313,9 @@ describe('Add a provider', () => {
   it('an address with no sign-in service behind it says so at the field and adds nothing', async () => {
     const { d, form } = await openForm();
     getByRole(d, 'radio', { name: 'Other (OpenID Connect)' }).click();
+    typeInto(d, 'Issuer address', 'nothing.example.com');
+    typeInto(d, 'Client ID', 'authdeck');
     const issuer = getByLabelText(d, 'Issuer address') as HTMLInputElement;
-    issuer.value = 'nothing.example.com';
-    issuer.dispatchEvent(new Event('input'));
-    const clientId = getByLabelText(d, 'Client ID') as HTMLInputElement;
-    clientId.value = 'authdeck';
-    clientId.dispatchEvent(new Event('input'));
     ipc.findIssuer.mockRejectedValue({ kind: 'other', message: 'No sign-in service was found at nothing.example.com. Check the address, or ask your administrator for the issuer address.', details: null });
     form.dispatchEvent(new Event('submit', { cancelable: true }));
     await settle();
@@ -334,9 +328,7 @@ describe('Add a provider', () => {
 
   it('shows what Rust refused', async () => {
     const { d, form } = await openForm();
-    const input = getByLabelText(d, 'Client ID') as HTMLInputElement;
-    input.value = 'x';
-    input.dispatchEvent(new Event('input'));
+    typeInto(d, 'Client ID', 'x');
     ipc.addProvider.mockRejectedValue(new ipc.IpcFailure('other', 'A provider called "google" already exists. Pick another name or remove it first.'));
     form.dispatchEvent(new Event('submit', { cancelable: true }));
     await settle();
