@@ -176,13 +176,21 @@ test('the window: connect, list, countdown, refresh, copy, details, errors, disc
     assert.match(delivered[0], /^dev\.authdeck\.app:\/oauth\/callback\?/);
   });
 
-  await t.test('the countdown ticks without reloading', async () => {
+  await t.test('the countdown ticks without reloading, at the minute it shows', async () => {
     const countdown = await (await rowOf('alice@example.test')).$('[data-testid="countdown"]');
     const first = await countdown.getText();
+    assert.match(first, /^Expires in (\d+ min|1 h)$/, 'minutes, no seconds, above a minute');
+    // The shown minute ends when the seconds left pass a multiple of 60.
+    const left = Date.parse((await accountByEmail('alice@example.test')).expires_at) - Date.now();
+    const boundary = left % 60_000;
+    if (boundary > 2500) {
+      await sleep(boundary - 2000);
+      assert.equal(await countdown.getText(), first, 'no change before the minute ends');
+    }
     const second = await until('the countdown to change', async () => {
       const text = await countdown.getText();
       return text !== first && text;
-    }, { timeout: 4000 });
+    }, { timeout: 6000 });
     assert.notEqual(second, first);
     const status = await (await rowOf('alice@example.test')).$('[data-testid="status"]');
     assert.equal(await status.getAttribute('data-status'), 'valid');

@@ -25,8 +25,6 @@ import { keepAboveDialogs, openDialogs } from './views/dialog';
 export interface AppOptions {
   /** The clock (ms since epoch); tests pass a fake one. */
   now?: () => number;
-  /** How often countdowns tick. */
-  tickMs?: number;
 }
 
 export interface AppHandle {
@@ -68,7 +66,9 @@ class App {
   private lastLoad = 0;
   private firstRender = true;
   private readonly unlisten: (() => void)[] = [];
-  private readonly ticker: ReturnType<typeof setInterval>;
+  /** The one wake-up for shown times: when the soonest of them can change, not every second. */
+  private ticker: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
   readonly ready: Promise<void>;
   private markReady: () => void = () => undefined;
 
@@ -142,13 +142,15 @@ class App {
 
     keepAboveDialogs(this.feedback.toaster.element, root);
     this.subscribe();
-    this.ticker = setInterval(() => { this.tick(); }, options.tickMs ?? 1000);
+    this.list.onShown = () => { this.schedule(); };
+    this.unlisten.push(this.store.subscribe(() => { this.schedule(); }));
     void this.load();
     void this.checkStatus(false);
   }
 
   destroy(): void {
-    clearInterval(this.ticker);
+    this.destroyed = true;
+    if (this.ticker !== null) clearTimeout(this.ticker);
     this.list.destroy();
     for (const stop of this.unlisten) stop();
     this.copyFlow.destroy();
@@ -209,11 +211,27 @@ class App {
   }
 
   private tick(): void {
+    this.ticker = null;
     // A minimized or covered window does no timer work; it catches up when shown again.
     if (document.visibilityState === 'hidden') return;
     const now = this.now();
     this.list.tick(now);
     if (this.details !== null && !this.details.closed) this.details.tick(now);
+    this.schedule();
+  }
+
+  /**
+   * Sleeps until the soonest shown time can read differently (`changesIn`: within the second
+   * under a minute, at the next whole minute above it). Nothing wakes while hidden.
+   */
+  private schedule(): void {
+    if (this.ticker !== null) clearTimeout(this.ticker);
+    this.ticker = null;
+    if (this.destroyed || document.visibilityState === 'hidden') return;
+    const now = this.now();
+    let wait = this.list.nextChange(now);
+    if (this.details !== null && !this.details.closed) wait = Math.min(wait, this.details.nextChange(now));
+    this.ticker = setTimeout(() => { this.tick(); }, wait);
   }
 
   // ----- loading -----
@@ -419,6 +437,7 @@ class App {
       now: this.now,
       fallbackFocus: () => this.defaultFocus(),
       onClosed: () => { void ipc.viewingAccount(null).catch(() => undefined); },
+      onShown: () => { this.schedule(); },
     });
     // No notice about the account the user is looking at.
     void ipc.viewingAccount(account.id).catch(() => undefined);

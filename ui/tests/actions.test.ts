@@ -52,8 +52,8 @@ describe('Refresh', () => {
     expect(btn.disabled).toBe(false);
     expect(row.hasAttribute('aria-busy')).toBe(false);
     expect(progress.hidden).toBe(true);
-    expect(row.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expires in 1:00:00');
-    expect(root.querySelector('[data-testid="announcer"]')!.textContent).toBe('Refreshed alice@example.com. Expires in 1:00:00.');
+    expect(row.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expires in 1 h');
+    expect(root.querySelector('[data-testid="announcer"]')!.textContent).toBe('Refreshed alice@example.com. Expires in 1 h.');
   });
 
   it('a failed refresh that needs reconnecting says so plainly and offers Reconnect', async () => {

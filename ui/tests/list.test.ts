@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getByRole, queryAllByRole, within } from '@testing-library/dom';
-import { account, fire, iso, ipc } from './fakeIpc';
+import { account, fire, iso, ipc, NOW } from './fakeIpc';
+import { AccountList } from '../src/views/accountList';
 import { advance, mount, settle, useAppHarness } from './helpers';
 
 vi.mock('../src/ipc', async () => (await import('./fakeIpc')).ipcModule);
@@ -10,6 +11,25 @@ useAppHarness();
 const rowOf = (root: HTMLElement, id: string) => root.querySelector<HTMLElement>(`li[data-account-id="${id}"]`)!;
 
 describe('account list', () => {
+  it('above a minute the window sleeps until the shown minute changes, not every second', async () => {
+    const a = account({ expires_at: iso(3600 + 42.5), auto_refresh_at: iso(3300 + 42.5) });
+    ipc.listAccounts.mockResolvedValue([a]);
+    const root = await mount();
+    const countdown = rowOf(root, a.id).querySelector('[data-testid="countdown"]')!;
+    expect(countdown.textContent).toBe('Expires in 1 h');
+    const ticks = vi.spyOn(AccountList.prototype, 'tick');
+    await advance(42_000);
+    expect(ticks).not.toHaveBeenCalled();
+    expect(countdown.textContent).toBe('Expires in 1 h');
+    await advance(1000);
+    expect(countdown.textContent).toBe('Expires in 59 min');
+    // Once at the minute's end (42.5 s on), then once a minute: not 163 times.
+    await advance(120_000);
+    expect(ticks).toHaveBeenCalledTimes(3);
+    expect(ticks.mock.calls.map(([now]) => now - NOW)).toEqual([42_501, 102_501, 162_501]);
+    expect(countdown.textContent).toBe('Expires in 57 min');
+  });
+
   it('shows one row per account: who, provider, status words, countdown, scopes', async () => {
     const alice = account({ email: 'alice@example.com', expires_at: iso(3552) });
     const bob = account({ email: null, display_name: 'Bob Builder', provider_label: 'GitLab', preset: 'gitlab', expires_at: null, scopes: ['read_user'] });
@@ -25,7 +45,7 @@ describe('account list', () => {
     const status = a.querySelector('[data-testid="status"]')!;
     expect(status.textContent).toBe('Connected');
     expect(status.getAttribute('data-status')).toBe('valid');
-    expect(a.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expires in 59:12');
+    expect(a.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expires in 59 min');
 
     const b = rowOf(root, bob.id);
     expect(b.textContent).toContain('Bob Builder');
@@ -123,24 +143,28 @@ describe('account list', () => {
     expect(within(rowOf(root, renewable.id)).queryByRole('button', { name: 'Reconnect' })).toBeNull();
   });
 
-  it('countdown ticks every second and the badge flips live', async () => {
+  it('countdown shows seconds only under a minute, and the badge flips live', async () => {
     const a = account({ expires_at: iso(302) });
     ipc.listAccounts.mockResolvedValue([a]);
     const root = await mount();
     const row = rowOf(root, a.id);
     const countdown = row.querySelector('[data-testid="countdown"]')!;
     const status = row.querySelector('[data-testid="status"]')!;
-    expect(countdown.textContent).toBe('Expires in 5:02');
+    expect(countdown.textContent).toBe('Expires in 5 min');
     expect(status.textContent).toBe('Connected');
 
     await advance(1000);
-    expect(countdown.textContent).toBe('Expires in 5:01');
+    expect(countdown.textContent).toBe('Expires in 5 min');
     await advance(2000);
-    expect(countdown.textContent).toBe('Expires in 4:59');
+    expect(countdown.textContent).toBe('Expires in 4 min');
     expect(status.textContent).toBe('Expires in 4 min');
     expect(status.getAttribute('data-status')).toBe('expiring');
+    await advance(240_000);
+    expect(countdown.textContent).toBe('Expires in 59 s');
+    await advance(1000);
+    expect(countdown.textContent).toBe('Expires in 58 s');
 
-    await advance(299_000);
+    await advance(58_000);
     expect(status.textContent).toBe('Expired');
     expect(status.getAttribute('data-status')).toBe('expired');
     expect(countdown.textContent).toBe('Expired just now');
@@ -253,7 +277,7 @@ describe('account list', () => {
     fire.accountsChanged.emit(undefined);
     await settle();
     expect(rowOf(root, a.id)).toBe(before);
-    expect(before.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expires in 1:00:00');
+    expect(before.querySelector('[data-testid="countdown"]')!.textContent).toBe('Expires in 1 h');
 
     await advance(2000);
     ipc.listAccounts.mockResolvedValue([]);

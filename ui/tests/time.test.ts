@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   absoluteTime,
-  clock,
+  changesIn,
   countdownText,
   durationWords,
   parseTime,
@@ -43,12 +43,6 @@ describe('durations', () => {
     expect(durationWords(-7200)).toBe('2 h');
     expect(durationWords(172_800)).toBe('2 days');
   });
-  it('clock style', () => {
-    expect(clock(3552)).toBe('59:12');
-    expect(clock(65)).toBe('1:05');
-    expect(clock(3909)).toBe('1:05:09');
-    expect(clock(-3)).toBe('0:00');
-  });
   it('secondsUntil rounds towards the past', () => {
     expect(secondsUntil(NOW + 1500, NOW)).toBe(1);
     expect(secondsUntil(NOW - 1500, NOW)).toBe(-2);
@@ -69,11 +63,13 @@ describe('relativeTime', () => {
 });
 
 describe('countdownText', () => {
-  it('counts down in clock style', () => {
-    expect(countdownText(at(3552), NOW)).toBe('Expires in 59:12');
-    expect(countdownText(at(3909), NOW)).toBe('Expires in 1:05:09');
-    expect(countdownText(at(240), NOW)).toBe('Expires in 4:00');
-    expect(countdownText(at(1), NOW)).toBe('Expires in 0:01');
+  it('counts down with seconds only under a minute', () => {
+    expect(countdownText(at(3552), NOW)).toBe('Expires in 59 min');
+    expect(countdownText(at(3909), NOW)).toBe('Expires in 1 h 5 min');
+    expect(countdownText(at(240), NOW)).toBe('Expires in 4 min');
+    expect(countdownText(at(59), NOW)).toBe('Expires in 59 s');
+    expect(countdownText(at(1), NOW)).toBe('Expires in 1 s');
+    expect(countdownText(new Date(NOW + 300).toISOString(), NOW)).toBe('Expires in 1 s');
   });
   it('switches to days far out', () => {
     expect(countdownText(at(5 * 86_400), NOW)).toBe('Expires in 5 days');
@@ -86,6 +82,39 @@ describe('countdownText', () => {
   });
   it('unknown expiry', () => {
     expect(countdownText(null, NOW)).toBe('Expiry unknown');
+  });
+});
+
+describe('changesIn', () => {
+  // Every wording of a time that the window keeps up to date.
+  const texts = (value: string, now: number) => {
+    const t = parseTime(value)!;
+    return [countdownText(value, now), relativeTime(t, now)].join(' | ');
+  };
+
+  it('never lets a shown time go stale, and wakes when it really changes', () => {
+    for (const offset of [-7200, -130, -61, -60, -59.5, -1.2, -0.5, 0, 0.4, 1, 59.9, 60, 60.5, 61, 299.5, 300, 3552.3, 3909, 172_800.5, 5 * 86_400]) {
+      const value = at(offset);
+      for (let now = NOW; now < NOW + 125_000; now += 1999) {
+        const wait = changesIn(value, now);
+        expect(wait).toBeGreaterThan(0);
+        const shown = texts(value, now);
+        // Unchanged until the wake-up (checked every 211 ms and just before it)...
+        for (let t = now; t < now + wait; t += 211) expect(texts(value, t)).toBe(shown);
+        expect(texts(value, now + wait - 1)).toBe(shown);
+        // ...and at the wake-up it reads differently, unless it is the safety-net minute
+        // (or days are shown, which the window looks at once a minute too).
+        if (wait < 60_000 && Math.abs(offset) < 172_000) expect(texts(value, now + wait)).not.toBe(shown);
+      }
+    }
+  });
+
+  it('sleeps a minute above a minute, under a second below it', () => {
+    expect(changesIn(at(3552.5), NOW)).toBe(12_501);
+    expect(changesIn(at(30.25), NOW)).toBe(251);
+    expect(changesIn(at(-30.25), NOW)).toBe(750);
+    expect(changesIn(at(-3600), NOW)).toBe(60_000);
+    expect(changesIn(null, NOW)).toBe(60_000);
   });
 });
 

@@ -70,6 +70,18 @@ export function attentionCount(accounts: readonly AccountView[], now: number): n
   return accounts.filter((a) => primaryAction(a, now) === 'reconnect').length;
 }
 
+/**
+ * Milliseconds until `statusAt` can change for an account by time alone (it turns expiring,
+ * then expired), or `Infinity` when it cannot. The list's attention count is kept by this for
+ * rows out of view too.
+ */
+export function statusChangesIn(account: Pick<AccountView, 'status' | 'expires_at'>, now: number): number {
+  const at = parseTime(account.expires_at);
+  if (account.status === 'needs_reconnect' || at === null || at <= now) return Infinity;
+  const expiring = at - EXPIRING_WITHIN_MS;
+  return expiring >= now ? expiring - now + 1 : at - now;
+}
+
 /** The small text under the Auto-refresh switch. */
 export function autoRefreshHint(account: AccountView, now: number): string {
   if (!account.auto_refresh) return 'Off';

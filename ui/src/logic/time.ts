@@ -44,35 +44,46 @@ export function durationWords(seconds: number): string {
   return `${Math.floor(abs / 86_400)} days`;
 }
 
-/** "in 4 min", "2 h 5 min ago", "just now". */
+/** "in 4 min", "2 h 5 min ago", "just now". Whole seconds are cut towards `now`'s side. */
 export function relativeTime(at: number, now: number): string {
   const secs = secondsUntil(at, now);
   if (secs === 0 || secs === -1) return 'just now';
-  return secs > 0 ? `in ${durationWords(secs)}` : `${durationWords(secs)} ago`;
-}
-
-/** "59:12" or "1:05:09": a clock-style countdown for less than two days. */
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.trunc(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+  return secs > 0 ? `in ${durationWords(secs)}` : `${durationWords(Math.floor((now - at) / 1000))} ago`;
 }
 
 /**
- * The live countdown next to an account: "Expires in 59:12", "Expires in 1:05:09",
- * "Expires in 3 days", "Expired just now", "Expired 2 min ago", "Expiry unknown".
+ * The live countdown next to an account, at the resolution it is shown (seconds only under a
+ * minute, so above that it changes once a minute): "Expires in 42 s", "Expires in 59 min",
+ * "Expires in 1 h 5 min", "Expires in 3 days", "Expired just now", "Expired 2 min ago",
+ * "Expiry unknown".
  */
 export function countdownText(expiresAt: string | null, now: number): string {
   const at = parseTime(expiresAt);
   if (at === null) return 'Expiry unknown';
-  if (at > now) {
-    const left = Math.ceil((at - now) / 1000);
-    return left >= 172_800 ? `Expires in ${durationWords(left)}` : `Expires in ${clock(left)}`;
-  }
+  if (at > now) return `Expires in ${durationWords(Math.max(1, secondsUntil(at, now)))}`;
   const ago = Math.floor((now - at) / 1000);
   return ago < 1 ? 'Expired just now' : `Expired ${durationWords(ago)} ago`;
+}
+
+/** The longest a shown time waits before it is looked at again (a safety net, not a tick). */
+export const MAX_CHANGE_WAIT_MS = 60_000;
+
+/**
+ * Milliseconds until a time shown in words (the countdown, "in 4 min", "2 min ago") can next
+ * read differently: within the second while it counts seconds (under a minute away), up to
+ * the next whole minute above that. The window sleeps this long instead of waking every
+ * second. Every wording here cuts whole seconds towards `now`'s side, so a time ahead changes
+ * just after `left` passes a multiple of the unit, and a time behind when `ago` reaches one.
+ */
+export function changesIn(value: string | null, now: number): number {
+  const at = parseTime(value);
+  if (at === null) return MAX_CHANGE_WAIT_MS;
+  const distance = Math.abs(at - now);
+  const unit = distance < 60_000 ? 1000 : 60_000;
+  // Ahead: just past the multiple; the last second ends exactly at the time itself.
+  const ahead = distance < 1000 ? distance : (distance % unit) + 1;
+  const wait = at > now ? ahead : unit - (distance % unit);
+  return Math.min(wait, MAX_CHANGE_WAIT_MS);
 }
 
 export interface TimeFormatOptions {

@@ -6,7 +6,8 @@
 import { button, h, setText } from '../dom';
 import { icons } from '../icons';
 import type { AccountView } from '../ipc';
-import { attentionCount, filterAccounts, FILTER_THRESHOLD } from '../logic/accounts';
+import { attentionCount, filterAccounts, FILTER_THRESHOLD, statusChangesIn } from '../logic/accounts';
+import { MAX_CHANGE_WAIT_MS } from '../logic/time';
 import type { AccountStore } from '../store';
 import { AccountRow, type RowActions } from './accountRow';
 
@@ -37,15 +38,20 @@ export class AccountList {
       ? null
       : new IntersectionObserver((entries) => {
           const now = Date.now();
+          let shown = false;
           for (const entry of entries) {
             if (entry.isIntersecting) {
               this.offscreen.delete(entry.target);
               this.rowOf(entry.target)?.tick(now);
+              shown = true;
             } else {
               this.offscreen.add(entry.target);
             }
           }
+          if (shown) this.onShown();
         }, { rootMargin: '200px 0px' });
+  /** Called when rows scroll into view (the window then looks again when to wake next). */
+  onShown: () => void = () => undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -246,6 +252,17 @@ export class AccountList {
       else if (!this.offscreen.has(row.element)) row.tick(now);
     }
     this.updateSummary(now, this.accounts.length - hidden);
+  }
+
+  /** Milliseconds until a row in view shows a different time, or the summary a different count. */
+  nextChange(now: number): number {
+    let wait = MAX_CHANGE_WAIT_MS;
+    // The summary counts every account that needs attention, in view or not.
+    for (const account of this.accounts) wait = Math.min(wait, statusChangesIn(account, now));
+    for (const row of this.rows.values()) {
+      if (!row.element.hidden && !this.offscreen.has(row.element)) wait = Math.min(wait, row.nextChange(now));
+    }
+    return wait;
   }
 
   row(id: string): AccountRow | undefined {

@@ -6,7 +6,7 @@ import { button, h, setAttr, setText, uid } from '../dom';
 import { icons, personAvatar } from '../icons';
 import type { AccountView } from '../ipc';
 import { primaryAction, reconnectReason, statusAt, statusWords, whoIs } from '../logic/accounts';
-import { countdownText, absoluteTime, parseTime } from '../logic/time';
+import { changesIn, countdownText, absoluteTime, parseTime } from '../logic/time';
 import { AutoRefreshSwitch } from './autoRefreshSwitch';
 
 export interface RowActions {
@@ -137,6 +137,11 @@ export class AccountRow {
     setAttr(this.countdown, 'title', at === null ? 'The provider did not say when this sign-in expires' : absoluteTime(at));
     this.reconnectButton.hidden = primaryAction(this.account, now) !== 'reconnect';
     this.autoRefresh.tick(now);
+  }
+
+  /** Milliseconds until anything this row shows about time can read differently. */
+  nextChange(now: number): number {
+    return Math.min(changesIn(this.account.expires_at, now), changesIn(this.account.auto_refresh_at, now));
   }
 
   setRefreshing(on: boolean): void {

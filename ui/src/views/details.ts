@@ -9,7 +9,7 @@ import type { IpcFailure } from '../errors';
 import { ipc } from '../ipc';
 import type { AccountDetails, AccountView, Inspection, RemoteCheck, TokenShape, Value } from '../ipc';
 import { activityWords, remoteMethodWords, statusAt, statusWords, TIME_CLAIMS, tokenShapeWords, whoIs } from '../logic/accounts';
-import { absoluteTime, parseTime, relativeTime, whenText } from '../logic/time';
+import { absoluteTime, changesIn, MAX_CHANGE_WAIT_MS, parseTime, relativeTime, whenText } from '../logic/time';
 import { AutoRefreshSwitch } from './autoRefreshSwitch';
 import { openDialog, type Dialog } from './dialog';
 
@@ -21,6 +21,8 @@ export interface DetailsDeps {
   fallbackFocus: () => HTMLElement | null;
   /** The dialog closed. */
   onClosed?: () => void;
+  /** New times are on screen (the window then looks again when to wake next). */
+  onShown?: () => void;
 }
 
 export class DetailsView {
@@ -119,6 +121,16 @@ export class DetailsView {
     setAttr(this.live.badge, 'data-status', status);
     setText(this.live.expires, whenText(this.details.inspection.expires_at, now, 'Unknown — the provider did not say'));
     this.autoSwitch?.tick(now);
+  }
+
+  /** Milliseconds until a time this dialog shows can read differently. */
+  nextChange(now: number): number {
+    if (this.live === null || this.details === null) return MAX_CHANGE_WAIT_MS;
+    return Math.min(
+      changesIn(this.account.expires_at, now),
+      changesIn(this.account.auto_refresh_at, now),
+      changesIn(this.details.inspection.expires_at, now),
+    );
   }
 
   private renderGone(message: string): void {
@@ -264,6 +276,7 @@ export class DetailsView {
     ]);
     if (keepFocus) focus(this.dialog.element.querySelector<HTMLElement>('.dialog-close'));
     this.tick(now);
+    this.deps.onShown?.();
   }
 
   // ----- check with provider -----
