@@ -16,7 +16,7 @@ pub const ENV_SECRET_REFUSED: &str = "A client secret can be read from an enviro
 
 impl Shell {
     pub fn providers(&self) -> IpcResult<Vec<ProviderView>> {
-        Ok(self.deck.providers()?.iter().map(ProviderView::from).collect())
+        Ok(self.deck.providers()?.iter().map(|p| self.deck.provider_view(p)).collect())
     }
 
     pub fn presets() -> Vec<PresetView> {
@@ -40,7 +40,7 @@ impl Shell {
         let secret = client_secret.filter(|s| !s.trim().is_empty()).map(ClientSecret::new);
         let config = self.deck.add_provider(config, secret).await?;
         self.accounts_changed();
-        Ok(ProviderView::from(&config))
+        Ok(self.deck.provider_view(&config))
     }
 
     pub async fn remove_provider(&self, name: &str) -> IpcResult<()> {

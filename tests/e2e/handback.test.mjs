@@ -72,7 +72,7 @@ after(async () => {
   rmSync(WORK, { recursive: true, force: true });
 });
 
-test('a test link that never comes back: one plain sentence, then a loopback sign-in', async () => {
+test('a test link that never comes back: one plain sentence, the code offered first, then a loopback sign-in', async () => {
   await named(browser, 'Connect account', { timeout: 30000 });
   const toasts = await browser.$('[data-testid="toasts"]');
   await until('the sentence about the lost test link', async () => /did not come back to AuthDeck/.test(await toasts.getText()), { timeout: 30000 });
@@ -83,6 +83,14 @@ test('a test link that never comes back: one plain sentence, then a loopback sig
   assert.equal(doctor.hand_back?.route, 'loopback');
 
   await (await named(browser, 'Connect account')).click();
+  // Sign-in with a code is offered first now (issue 13), with one sentence why.
+  const codeFirst = await browser.$('[data-testid="code-first"]');
+  await codeFirst.waitForDisplayed({ timeout: 15000 });
+  assert.match(await codeFirst.getText(), /cannot hand sign-ins back to AuthDeck/);
+  const offer = await browser.$('[data-device="demo"]');
+  assert.equal(await offer.getAttribute('data-first'), 'true');
+  assert.ok(await offer.isFocused(), 'the code offer has the focus');
+  // The browser sign-in stays for whoever wants it, and comes back by loopback.
   await (await named(browser, 'Local demo provider')).click();
   const account = await until('the loopback sign-in to connect', async () => {
     const list = JSON.parse(await cli(['accounts', '--json']));

@@ -143,3 +143,24 @@ test('a cold start with the link shows the confirmation; Add and connect signs i
     return list.filter((a) => a.email === 'frank@example.test').length >= 1 && list.every((a) => a.status === 'valid');
   }, { timeout: 30000 });
 });
+
+test('"Other (OpenID Connect)" with only the address typed in: AuthDeck registers itself, then signs in', async () => {
+  await (await named(browser, 'Connect account', { timeout: 30000 })).click();
+  const dialog = await browser.$('[data-testid="connect-dialog"]');
+  await (await named(dialog, 'Add a provider')).click();
+  await (await named(dialog, 'Other (OpenID Connect)')).click();
+  await (await named(dialog, 'Issuer address')).setValue(provider.issuer);
+  await (await named(dialog, 'Display name')).setValue('Acme by address');
+  assert.equal(await (await named(dialog, 'Client ID')).getValue(), '', 'no client ID typed');
+  await (await named(dialog, 'Add provider')).click();
+  await (await named(dialog, 'Acme by address', { timeout: 20000 })).click();
+  const account = await until('the sign-in with the registered client to connect', async () => {
+    const list = JSON.parse(await cli(['accounts', '--json']));
+    return list.find((a) => a.provider === 'acme-by-address');
+  }, { timeout: 30000 });
+  assert.equal(account.status, 'valid');
+  assert.equal(account.email, 'frank@example.test');
+  const added = JSON.parse(await cli(['provider', 'list', '--json'])).find((p) => p.name === 'acme-by-address');
+  assert.equal(added.registered, true, 'AuthDeck registered a client of its own');
+  assert.ok(added.client_id, 'and keeps the client ID it was issued');
+});

@@ -516,6 +516,12 @@ export type ProviderView = {
 	 *  has an issuer whose discovery may publish one (a provider without it says so then).
 	 */
 	device_sign_in: boolean,
+	/**
+	 *  Offer "Sign in with a code" first: the browser's answer cannot come back on this
+	 *  computer (see [`Deck::provider_view`](crate::Deck::provider_view)). Always false in a
+	 *  view made from the configuration alone.
+	 */
+	code_first: boolean,
 };
 
 /**  Where the authorization answer comes back to AuthDeck. */

@@ -248,9 +248,47 @@ describe('Add a provider', () => {
     const issuer = getByLabelText(d, 'Issuer address') as HTMLInputElement;
     const clientId = getByLabelText(d, 'Client ID') as HTMLInputElement;
     expect(issuer.getAttribute('aria-invalid')).toBe('true');
-    expect(clientId.getAttribute('aria-invalid')).toBe('true');
+    // "Other" needs no client ID: AuthDeck registers itself where the provider allows it.
+    expect(clientId.hasAttribute('aria-invalid')).toBe(false);
+    expect(clientId.required).toBe(false);
     expect(document.activeElement).toBe(issuer);
+    // A named preset does need one.
+    getByRole(d, 'radio', { name: 'Google' }).click();
+    expect(clientId.required).toBe(true);
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(ipc.addProvider).not.toHaveBeenCalled();
+    expect(clientId.getAttribute('aria-invalid')).toBe('true');
     expect(d.textContent).toContain('Enter the client ID you got from the provider.');
+  });
+
+  it('"Other (OpenID Connect)" with only an address: added without a client ID, for Rust to register', async () => {
+    const { d, form } = await openForm();
+    getByRole(d, 'radio', { name: 'Other (OpenID Connect)' }).click();
+    expect(d.textContent).toContain('AuthDeck then registers itself with the provider');
+    typeInto(d, 'Issuer address', 'https://login.example.com');
+    const added = { ...DEMO_PROVIDER, name: 'example', label: 'example' };
+    ipc.addProvider.mockResolvedValue(added);
+    ipc.listProviders.mockResolvedValue([added]);
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(ipc.addProvider).toHaveBeenCalledWith(
+      { name: 'example', label: null, preset: 'oidc', issuer: 'https://login.example.com', client_id: '', tenant: null },
+      null,
+    );
+    expect(d.textContent).toContain('Added example.');
+  });
+
+  it('a provider that cannot register AuthDeck says so in one sentence, and nothing is added', async () => {
+    const { d, form } = await openForm();
+    getByRole(d, 'radio', { name: 'Other (OpenID Connect)' }).click();
+    typeInto(d, 'Issuer address', 'https://login.example.com');
+    const sentence = 'This provider needs a client ID from its administrator, because it does not let AuthDeck register itself.';
+    ipc.addProvider.mockRejectedValue({ kind: 'invalid_input', message: sentence, details: null });
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    expect(d.querySelector('.form-error')!.textContent).toBe(sentence);
+    expect(ipc.listProviders).toHaveBeenCalledTimes(1);
   });
 
   it('adds the provider (secret apart) and offers it to connect', async () => {

@@ -54,6 +54,58 @@ describe('Sign in with a code', () => {
     expect(getByRole(d, 'button', { name: 'Plain OAuth' })).toBeTruthy();
   });
 
+  it('comes first, with one sentence why, where the browser cannot hand sign-ins back', async () => {
+    const plain = { ...DEMO_PROVIDER, name: 'plain', label: 'Plain OAuth', issuer: null, device_sign_in: false };
+    const d = await openChooser([{ ...DEMO_PROVIDER, code_first: true }, plain]);
+    const note = d.querySelector<HTMLElement>('[data-testid="code-first"]')!;
+    expect(note.textContent).toContain('Your browser cannot hand sign-ins back to AuthDeck on this computer');
+    const offer = getByRole(d, 'button', { name: 'Sign in with a code' });
+    expect(offer.classList.contains('btn-primary')).toBe(true);
+    expect(document.activeElement).toBe(offer);
+    // The browser sign-in is still there for whoever wants it.
+    expect(getByRole(d, 'button', { name: 'Local demo provider' })).toBeTruthy();
+  });
+
+  it('is not pushed where links come back', async () => {
+    const d = await openChooser();
+    expect(d.querySelector('[data-testid="code-first"]')).toBeNull();
+    expect(getByRole(d, 'button', { name: 'Sign in with a code' }).classList.contains('btn-primary')).toBe(false);
+  });
+
+  it('a browser sign-in still waiting after a while offers the code at the top, and it takes over', async () => {
+    ipc.startLogin.mockResolvedValue(started('h-1'));
+    ipc.startDeviceLogin.mockResolvedValue(deviceStarted());
+    const d = await openChooser();
+    getByRole(d, 'button', { name: 'Local demo provider' }).click();
+    await settle();
+    expect(d.querySelector('[data-testid="login-waiting"]')).not.toBeNull();
+    expect(d.querySelector('[data-testid="code-offer"]')).toBeNull();
+    await advance(44_000);
+    expect(d.querySelector('[data-testid="code-offer"]')).toBeNull();
+    await advance(1_000);
+    const offer = d.querySelector<HTMLElement>('[data-testid="code-offer"]')!;
+    expect(offer.textContent).toContain('Still waiting?');
+    getByRole(offer, 'button', { name: 'Sign in with a code' }).click();
+    await settle();
+    expect(ipc.cancelLogin).toHaveBeenCalledWith('h-1');
+    expect(ipc.startDeviceLogin).toHaveBeenCalledWith('demo');
+    expect(d.querySelector('[data-testid="device-waiting"]')).not.toBeNull();
+  });
+
+  it('a browser sign-in whose answer cannot come back, or whose browser did not open, offers the code at once', async () => {
+    for (const [provider, browserError] of [[{ ...DEMO_PROVIDER, code_first: true }, null], [DEMO_PROVIDER, 'No browser could be started.']] as const) {
+      ipc.startLogin.mockResolvedValue(started('h-2', browserError));
+      const d = await openChooser([provider]);
+      getByRole(d, 'button', { name: 'Local demo provider' }).click();
+      await settle();
+      const offer = d.querySelector<HTMLElement>('[data-testid="code-offer"]');
+      expect(offer).not.toBeNull();
+      expect(queryAllByRole(d, 'button', { name: 'Sign in with a code' })).toHaveLength(1);
+      d.close();
+      await settle();
+    }
+  });
+
   it('shows the code, the host, the address with Open, a QR code and a countdown', async () => {
     const screen = await openDevice();
     expect(ipc.startDeviceLogin).toHaveBeenCalledWith('demo');

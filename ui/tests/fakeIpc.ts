@@ -144,6 +144,7 @@ export const DEMO_PROVIDER: ProviderView = {
   redirect_uri: 'dev.authdeck.app:/oauth/callback',
   device_authorization: null,
   device_sign_in: true,
+  code_first: false,
 };
 
 export function started(handle = 'h-1', browserError: string | null = null): LoginStarted {

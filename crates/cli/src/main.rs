@@ -154,7 +154,8 @@ async fn run(command: Command) -> Result<()> {
         Command::Provider(ProviderCommand::List { json: as_json }) => {
             let list = deck.providers()?;
             if as_json {
-                let values: Vec<_> = list.iter().map(print::provider_json).collect();
+                let values: Vec<_> =
+                    list.iter().map(|p| print::provider_json(deck.provider_view(p), p)).collect();
                 println!("{}", json(&values));
             } else {
                 print::say_lines(print::providers(&list));

@@ -163,9 +163,9 @@ pub fn providers(list: &[ProviderConfig]) -> String {
     table(&["NAME", "LABEL", "ISSUER / AUTHORIZATION URL", "CLIENT ID", "REDIRECT URI"], &rows)
 }
 
-/// `provider list --json`: the same [`ProviderView`] the window lists.
-pub fn provider_json(p: &ProviderConfig) -> Value {
-    let mut value = serde_json::to_value(ProviderView::from(p)).expect("provider view serializes");
+/// `provider list --json`: the same [`ProviderView`] the window lists (`view`, of `p`).
+pub fn provider_json(view: ProviderView, p: &ProviderConfig) -> Value {
+    let mut value = serde_json::to_value(view).expect("provider view serializes");
     // Whether AuthDeck registered this client itself (never the registration's token).
     value["registered"] = Value::Bool(p.registered.is_some());
     value
@@ -327,7 +327,7 @@ mod tests {
             let Value::Object(config_json) = serde_json::to_value(&config).unwrap() else {
                 panic!("a provider config is an object")
             };
-            let listed = provider_json(&config);
+            let listed = provider_json(ProviderView::from(&config), &config);
             for (key, value) in &config_json {
                 if key != "label" {
                     assert_eq!(&listed[key], value, "{key}");

@@ -15,6 +15,7 @@ use crate::atomic;
 use crate::deck::Deck;
 use crate::desktop::{Handler, Install, PACKAGED_ENTRY};
 use crate::provider::{ProviderConfig, Redirect};
+use crate::views::ProviderView;
 
 /// One check's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,15 +110,31 @@ impl Deck {
         atomic::write_json(&path, result).map_err(|e| crate::Error::storage("save", path, e))
     }
 
+    /// Whether the last hand-back check found that the app's links do not come back.
+    fn links_lost(&self) -> bool {
+        self.hand_back().is_some_and(|h| h.route == Route::Loopback)
+    }
+
     /// The redirect a new sign-in with `config` uses: its own, except that the app's deep link
     /// gives way to the loopback route once a hand-back check found that links do not come back.
     pub(crate) fn redirect_for(&self, config: &ProviderConfig) -> Redirect {
-        let links_lost = self.hand_back().is_some_and(|h| h.route == Route::Loopback);
-        if links_lost && config.redirect.uses_app_scheme() {
+        if self.links_lost() && config.redirect.uses_app_scheme() {
             Redirect::loopback()
         } else {
             config.redirect.clone()
         }
+    }
+
+    /// The provider as the window and `provider list --json` show it, with what this computer
+    /// adds: "Sign in with a code" comes first (`code_first`) where the provider offers it and
+    /// was set up for the app's link, which the last check found does not come back. Its
+    /// loopback stand-in ([`redirect_for`](Self::redirect_for)) works only if the provider
+    /// accepts that address too, and a code needs no answer from the browser at all.
+    pub fn provider_view(&self, config: &ProviderConfig) -> ProviderView {
+        let mut view = ProviderView::from(config);
+        view.code_first =
+            view.device_sign_in && config.redirect.uses_app_scheme() && self.links_lost();
+        view
     }
 
     /// Runs every check. Sends nothing to any provider.
@@ -192,6 +209,32 @@ mod tests {
         let missed = HandBack::decide(false, now);
         assert_eq!(missed.route, Route::Loopback);
         assert!(missed.message().contains("loopback"));
+    }
+
+    #[tokio::test]
+    async fn sign_in_with_a_code_comes_first_once_links_are_found_not_to_come_back() {
+        let t = crate::testing::TestDeck::new(true).await;
+        let deep_link = crate::testing::TestDeck::config();
+        let mut loopback = deep_link.clone();
+        loopback.redirect = Redirect::loopback();
+        let mut no_code = deep_link.clone();
+        no_code.issuer = None;
+        no_code.endpoints = Some(crate::provider::Endpoints {
+            authorization: "https://id.example.test/auth".into(),
+            token: "https://id.example.test/token".into(),
+            revocation: None,
+            userinfo: None,
+        });
+        let firsts = |deck: &Deck| {
+            [&deep_link, &loopback, &no_code].map(|c| deck.provider_view(c).code_first)
+        };
+        assert_eq!(firsts(&t.deck), [false; 3], "no check yet: the browser first");
+        t.deck.record_hand_back(&HandBack::decide(true, Utc::now())).unwrap();
+        assert_eq!(firsts(&t.deck), [false; 3], "links come back");
+        t.deck.record_hand_back(&HandBack::decide(false, Utc::now())).unwrap();
+        // Only the provider set up for the lost link, and only where a code is offered.
+        assert_eq!(firsts(&t.deck), [true, false, false]);
+        assert!(!ProviderView::from(&deep_link).code_first, "the configuration alone says no");
     }
 
     #[test]

@@ -156,6 +156,10 @@ pub struct ProviderView {
     /// Whether "Sign in with a code" is offered: an endpoint is configured, or the provider
     /// has an issuer whose discovery may publish one (a provider without it says so then).
     pub device_sign_in: bool,
+    /// Offer "Sign in with a code" first: the browser's answer cannot come back on this
+    /// computer (see [`Deck::provider_view`](crate::Deck::provider_view)). Always false in a
+    /// view made from the configuration alone.
+    pub code_first: bool,
 }
 
 impl From<&ProviderConfig> for ProviderView {
@@ -176,6 +180,7 @@ impl From<&ProviderConfig> for ProviderView {
             redirect_uri: p.redirect.display_uri(),
             device_authorization: p.device_authorization.clone(),
             device_sign_in: p.device_authorization.is_some() || p.issuer.is_some(),
+            code_first: false,
         }
     }
 }

@@ -95,6 +95,15 @@ function isLocalHost(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
+/**
+ * Whether the form may leave the client ID empty: for "Other (OpenID Connect)" AuthDeck then
+ * registers itself with the provider (RFC 7591), or Rust says in one sentence that this
+ * provider needs a client ID from its administrator. The named presets always need one.
+ */
+export function registersItself(preset: PresetView | undefined): boolean {
+  return preset?.needs_issuer === true;
+}
+
 /** Checks the form; returns an empty object when it can be sent. */
 export function validateProviderForm(
   form: ProviderForm,
@@ -110,7 +119,8 @@ export function validateProviderForm(
     else if (!isBareAddress(issuer) && !validUrl(issuer))
       errors.issuer = 'Enter a full address starting with https:// (http:// only for this computer).';
   }
-  if (form.clientId.trim() === '') errors.clientId = 'Enter the client ID you got from the provider.';
+  if (form.clientId.trim() === '' && !registersItself(preset))
+    errors.clientId = 'Enter the client ID you got from the provider.';
   const name = form.name.trim();
   if (name === '') errors.name = 'Enter a short name.';
   else if (!isValidName(name))

@@ -12,6 +12,7 @@ import {
   presetLabel,
   redirectUris,
   isBareAddress,
+  registersItself,
   suggestName,
   toProviderInput,
   validateProviderForm,
@@ -20,6 +21,10 @@ import {
   type RedirectChoice,
 } from '../../logic/providers';
 import { footer, textField, type Field } from './fields';
+
+const CLIENT_ID_HINT = 'From the app you registered with the provider.';
+const CLIENT_ID_OPTIONAL_HINT =
+  'Leave it empty if you have none: AuthDeck then registers itself with the provider, where the provider allows that.';
 
 export interface AddFormView {
   presets: readonly PresetView[];
@@ -87,7 +92,7 @@ export function renderAddForm(body: HTMLElement, view: AddFormView, on: AddFormH
   const found = h('div', { class: 'callout found-issuer', 'data-testid': 'found-issuer', role: 'status' });
   found.hidden = true;
   const tenant = textField('Directory (tenant)', 'text', { placeholder: 'common', hint: 'Leave empty to allow work, school and personal Microsoft accounts.' });
-  const clientId = textField('Client ID', 'text', { required: true, hint: 'From the app you registered with the provider.', autocomplete: 'off' });
+  const clientId = textField('Client ID', 'text', { required: true, hint: CLIENT_ID_HINT, autocomplete: 'off' });
   const clientSecret = textField('Client secret', 'password', { hint: 'Only if the provider gave you one. It is kept in the system keychain, never in a file.', autocomplete: 'off' });
   const label = textField('Display name', 'text', { hint: 'What this list calls the provider.' });
   const name = textField('Short name', 'text', { required: true, hint: 'Used by the command line, for example “authdeck login google”.', autocomplete: 'off' });
@@ -162,6 +167,9 @@ export function renderAddForm(body: HTMLElement, view: AddFormView, on: AddFormH
     issuer.wrapper.hidden = preset?.needs_issuer !== true;
     if (issuer.wrapper.hidden) found.hidden = true;
     tenant.wrapper.hidden = form.preset !== 'microsoft';
+    const selfRegistering = registersItself(preset);
+    clientId.setRequired(!selfRegistering);
+    clientId.setHint(selfRegistering ? CLIENT_ID_OPTIONAL_HINT : CLIENT_ID_HINT);
     label.input.placeholder = preset !== undefined ? (preset.needs_issuer ? 'My company sign-in' : preset.label) : '';
     if (!nameEdited) name.input.value = form.name = suggestName(nameSource(form), taken);
     for (const [choice, radio] of redirectRadios) radio.checked = choice === form.redirect;

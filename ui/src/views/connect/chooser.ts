@@ -60,8 +60,9 @@ export function renderChooser(body: HTMLElement, view: ChooserView, on: ChooserH
     );
     remove.addEventListener('click', () => { confirmRemove(provider, item, on); });
     // Beside the browser sign-in: for machines whose browser's answer cannot come back.
+    // Where the browser's answer cannot come back (Rust's `code_first`), the code comes first.
     const device = provider.device_sign_in
-      ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm choice-device', 'aria-describedby': descId, 'data-device': provider.name },
+      ? h('button', { type: 'button', class: `btn ${provider.code_first ? 'btn-primary' : 'btn-ghost'} btn-sm choice-device`, 'aria-describedby': descId, 'data-device': provider.name, 'data-first': provider.code_first ? 'true' : undefined },
         h('span', { class: 'btn-label' }, 'Sign in with a code'))
       : null;
     device?.addEventListener('click', () => { on.chooseDevice(provider, device); });
@@ -73,13 +74,22 @@ export function renderChooser(body: HTMLElement, view: ChooserView, on: ChooserH
     }
   }
   const add = button('Add a provider', () => { on.add(); }, { variant: 'ghost', icon: icons.plus() });
+  const codeFirst = view.providers.some((p) => p.code_first);
   replaceChildren(body, [
     view.note !== undefined ? h('p', { class: 'form-note', role: 'status' }, [icons.check(), view.note]) : null,
+    codeFirst
+      ? h('div', { class: 'callout callout-warning', 'data-testid': 'code-first' }, [
+          h('p', { class: 'callout-title' }, [icons.alert(), 'Your browser cannot hand sign-ins back to AuthDeck on this computer']),
+          h('p', {}, 'Choose Sign in with a code: you approve a short code in any browser, and nothing needs to come back.'),
+        ])
+      : null,
     list,
     error,
     footer([add, h('span', { class: 'spacer' }), button('Cancel', () => { on.cancel(); })]),
   ]);
+  const codeFirstButton = list.querySelector<HTMLElement>('[data-first]');
   if (focusTarget !== null) focus(focusTarget);
+  else if (codeFirstButton !== null) focus(codeFirstButton);
   else focusFirst(body);
 }
 

@@ -5,6 +5,10 @@ export interface Field {
   wrapper: HTMLElement;
   input: HTMLInputElement;
   setError: (message: string | undefined) => void;
+  /** Marks the field required or optional (a field whose need depends on another choice). */
+  setRequired: (required: boolean) => void;
+  /** Replaces the hint's text (a field given a hint at creation). */
+  setHint: (text: string) => void;
 }
 
 export function textField(
@@ -28,20 +32,31 @@ export function textField(
   });
   const error = h('p', { id: errId, class: 'field-error' });
   error.hidden = true;
+  const requiredMark = h('span', { class: 'required', 'aria-hidden': 'true', title: 'Required' }, '*');
+  const optionalMark = h('span', { class: 'optional' }, 'optional');
+  const setRequired = (required: boolean) => {
+    input.required = required;
+    if (required) input.setAttribute('aria-required', 'true');
+    else input.removeAttribute('aria-required');
+    requiredMark.hidden = !required;
+    optionalMark.hidden = required;
+  };
+  const hint = options.hint !== undefined ? h('p', { id: hintId, class: 'field-hint' }, options.hint) : null;
   const wrapper = h('div', { class: 'field' }, [
     // The required mark sits outside the <label> so the field's name stays exactly `label`.
-    h('div', { class: 'field-head' }, [
-      h('label', { for: id, class: 'field-label' }, label),
-      options.required === true ? h('span', { class: 'required', 'aria-hidden': 'true', title: 'Required' }, '*') : null,
-      options.required !== true ? h('span', { class: 'optional' }, 'optional') : null,
-    ]),
+    h('div', { class: 'field-head' }, [h('label', { for: id, class: 'field-label' }, label), requiredMark, optionalMark]),
     input,
-    options.hint !== undefined ? h('p', { id: hintId, class: 'field-hint' }, options.hint) : null,
+    hint,
     error,
   ]);
+  setRequired(options.required === true);
   return {
     wrapper,
     input,
+    setRequired,
+    setHint(text) {
+      if (hint !== null) hint.textContent = text;
+    },
     setError(message) {
       error.textContent = message ?? '';
       error.hidden = message === undefined;

@@ -278,6 +278,7 @@ export class ConnectFlow {
       onFailure: this.onFailure,
       isOver: () => isOver(this.state) || this.dialog.closed,
       device: this.offersDevice() ? () => { this.switchToDevice(started.ticket.handle); } : undefined,
+      codeFirst: this.codeFirst(),
     });
   }
 
@@ -285,6 +286,12 @@ export class ConnectFlow {
   private offersDevice(): boolean {
     const name = this.state.provider?.name;
     return this.providers.some((p) => p.name === name && p.device_sign_in);
+  }
+
+  /** Whether Rust found that the browser's answer cannot come back for this provider. */
+  private codeFirst(): boolean {
+    const name = this.state.provider?.name;
+    return this.providers.some((p) => p.name === name && p.code_first);
   }
 
   /** The browser's answer cannot come back: drop that sign-in and ask for a code instead. */

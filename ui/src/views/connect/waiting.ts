@@ -18,7 +18,18 @@ export interface WaitingHandlers {
   isOver: () => boolean;
   /** "Sign in with a code" instead, when the provider offers it. */
   device?: () => void;
+  /**
+   * The browser's answer cannot come back (Rust's `code_first`): the code is offered at the
+   * top from the start, not only as the small line below.
+   */
+  codeFirst?: boolean;
 }
+
+/**
+ * A sign-in still waiting this long has probably lost the browser's answer: the offer to sign
+ * in with a code moves to the top of the screen.
+ */
+export const OFFER_CODE_AFTER_MS = 45_000;
 
 /** Shows `message` under the paste field, if the waiting screen is still on screen. */
 export type ShowPasteError = (message: string) => void;
@@ -126,7 +137,31 @@ export function renderWaiting(body: HTMLElement, started: LoginStarted, who: str
   ]);
   replaceChildren(body, waiting);
   focus(started.browser_error !== null ? waiting.querySelector<HTMLElement>('.url-field') : input);
+  const device = on.device;
+  if (device !== undefined) {
+    const promote = () => {
+      if (!waiting.isConnected || on.isOver()) return;
+      promoteCodeOffer(waiting, device, on.codeFirst === true);
+    };
+    if (on.codeFirst === true || started.browser_error !== null) promote();
+    else setTimeout(promote, OFFER_CODE_AFTER_MS);
+  }
   return showPasteError;
+}
+
+/**
+ * Moves the offer to sign in with a code to the top of the waiting screen: at once where the
+ * browser's answer cannot come back (or the browser did not open), else after a long wait.
+ */
+function promoteCodeOffer(waiting: HTMLElement, device: () => void, lost: boolean): void {
+  if (waiting.querySelector('[data-testid="code-offer"]') !== null) return;
+  waiting.querySelector('.device-offer')?.remove();
+  const offer = h('div', { class: 'callout callout-warning', 'data-testid': 'code-offer', role: 'status' }, [
+    h('p', { class: 'callout-title' }, lost ? 'Your browser cannot hand sign-ins back to AuthDeck here' : 'Still waiting?'),
+    h('p', {}, 'If your browser cannot hand the sign-in back to AuthDeck, sign in with a code instead: you approve a short code in any browser.'),
+    button('Sign in with a code', () => { device(); }, { variant: 'primary', size: 'sm' }),
+  ]);
+  waiting.querySelector('.waiting-head')?.after(offer);
 }
 
 function pasteErrorShower(error: HTMLElement): ShowPasteError {
