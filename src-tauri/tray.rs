@@ -4,6 +4,9 @@
 //! turns that into Tauri menu items and carries out clicks. On Linux the icon is a
 //! StatusNotifierItem (libayatana-appindicator), which needs a tray host on the session bus:
 //! [`host_present`] tells whether closing the window may leave AuthDeck running there.
+//! appindicator has no tooltip (tray-icon's `set_tooltip` does nothing on Linux, and its
+//! `set_title` would print the words beside the icon in the panel), so there the worst state
+//! is the icon's red dot and the menu's first line, the same words a tooltip shows elsewhere.
 
 use std::sync::Mutex;
 
