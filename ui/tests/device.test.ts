@@ -106,6 +106,23 @@ describe('Sign in with a code', () => {
     }
   });
 
+  it('Reconnect offers the code too, at once where the answer cannot come back', async () => {
+    const broken = account({ email: 'alice@example.com', provider: 'demo', status: 'needs_reconnect' });
+    ipc.listAccounts.mockResolvedValue([broken]);
+    ipc.listProviders.mockResolvedValue([{ ...DEMO_PROVIDER, code_first: true }]);
+    ipc.reconnectAccount.mockResolvedValue(started('h-4'));
+    ipc.startDeviceLogin.mockResolvedValue(deviceStarted());
+    const root = await mount();
+    getByRole(root.querySelector<HTMLElement>(`li[data-account-id="${broken.id}"]`)!, 'button', { name: 'Reconnect' }).click();
+    await settle();
+    expect(ipc.reconnectAccount).toHaveBeenCalledWith(broken.id);
+    const offer = dialog()!.querySelector<HTMLElement>('[data-testid="code-offer"]')!;
+    getByRole(offer, 'button', { name: 'Sign in with a code' }).click();
+    await settle();
+    expect(ipc.cancelLogin).toHaveBeenCalledWith('h-4');
+    expect(ipc.startDeviceLogin).toHaveBeenCalledWith('demo');
+  });
+
   it('shows the code, the host, the address with Open, a QR code and a countdown', async () => {
     const screen = await openDevice();
     expect(ipc.startDeviceLogin).toHaveBeenCalledWith('demo');

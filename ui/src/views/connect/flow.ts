@@ -66,7 +66,11 @@ export class ConnectFlow {
     const title = `Reconnect ${whoIs(account)}`;
     const provider = { name: account.provider, label: account.provider_label };
     const flow = new ConnectFlow(deps, title, initial({ id: account.id, title, provider }));
-    void flow.start(provider, () => ipc.reconnectAccount(account.id));
+    // The providers first, so that the waiting screen can offer a code where there is one.
+    void ipc.listProviders().then(
+      (providers) => { flow.providers = providers; },
+      () => undefined,
+    ).then(() => flow.start(provider, () => ipc.reconnectAccount(account.id)));
     return flow;
   }
 
