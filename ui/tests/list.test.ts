@@ -315,47 +315,4 @@ describe('account list', () => {
     expect(toggle.checked).toBe(true);
     expect(root.querySelector('[data-testid="toasts"]')!.textContent).toContain('Could not save.');
   });
-
-  it('repaints only the countdowns in view, and a row scrolled into view catches up at once', async () => {
-    type Entry = { target: Element; isIntersecting: boolean };
-    const report: Array<(entries: Entry[]) => void> = [];
-    vi.stubGlobal('IntersectionObserver', class {
-      constructor(callback: (entries: Entry[]) => void) { report.push(callback); }
-      observe(): void {}
-      unobserve(): void {}
-      disconnect(): void {}
-    });
-    try {
-      ipc.listAccounts.mockResolvedValue([account({ expires_at: iso(600) }), account({ expires_at: iso(900) })]);
-      const root = await mount();
-      const rows = [...root.querySelectorAll<HTMLElement>('li[data-account-id]')];
-      const countdown = (row: HTMLElement) => row.querySelector('[data-testid="countdown"]')!.textContent;
-      const [inView, below] = [rows[0]!, rows[1]!];
-      const inViewBefore = countdown(inView);
-      const belowBefore = countdown(below);
-      report[0]!([{ target: below, isIntersecting: false }]);
-      await advance(3000);
-      expect(countdown(inView)).not.toBe(inViewBefore);
-      expect(countdown(below), 'not repainted while out of view').toBe(belowBefore);
-      report[0]!([{ target: below, isIntersecting: true }]);
-      expect(countdown(below)).not.toBe(belowBefore);
-    } finally {
-      vi.unstubAllGlobals();
-    }
-  });
-
-  it('paints the first rows of a thousand accounts at once and builds the rest in batches', async () => {
-    const many = Array.from({ length: 1000 }, (_, i) => account({ expires_at: iso(600 + i) }));
-    ipc.listAccounts.mockResolvedValue(many);
-    const root = await mount();
-    const first = root.querySelectorAll('li[data-account-id]').length;
-    expect(first).toBeGreaterThan(0);
-    expect(first).toBeLessThan(1000);
-    await advance(1000);
-    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
-    expect(root.querySelectorAll('li[data-account-id]')).toHaveLength(1000);
-    expect(root.querySelector('[data-testid="summary"]')!.textContent).toBe('1000 accounts');
-    const ids = [...root.querySelectorAll('li[data-account-id]')].map((li) => li.getAttribute('data-account-id'));
-    expect(ids).toEqual(many.map((a) => a.id));
-  }, 30_000);
 });

@@ -157,6 +157,17 @@ export class AccountRow {
     return this.refreshing;
   }
 
+  /** Shows another account in this row (a row recycled as the list scrolls). */
+  reuse(account: AccountView, now: number): void {
+    this.setBusy(false);
+    this.element.classList.remove('is-new');
+    this.update(account, now);
+  }
+
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
   /** Everything disabled while the account is being disconnected. */
   setBusy(on: boolean): void {
     this.busy = on;
@@ -173,8 +184,10 @@ export class AccountRow {
     // Restart the animation.
     this.element.getBoundingClientRect();
     this.element.classList.add('is-new');
+    const id = this.account.id;
     setTimeout(() => {
-      this.element.classList.remove('is-new');
+      // Unless the row was recycled for another account meanwhile (reuse cleared it).
+      if (this.account.id === id) this.element.classList.remove('is-new');
     }, 4000);
   }
 
