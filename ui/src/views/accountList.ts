@@ -162,7 +162,7 @@ export class AccountList {
     const indices = renderedIndices(range, around, count);
 
     const wanted = new Map<string, number>();
-    for (const i of indices) wanted.set(shown[i]!.id, i);
+    for (const i of indices) { const a = shown[i]; if (a !== undefined) wanted.set(a.id, i); };
     for (const [id, row] of this.rows) {
       if (wanted.has(id)) continue;
       this.rows.delete(id);
@@ -184,7 +184,8 @@ export class AccountList {
     };
     for (const i of indices) {
       gapOf(i - previous - 1);
-      const account = shown[i]!;
+      const account = shown[i];
+      if (account === undefined) continue;
       let row = this.rows.get(account.id);
       if (row === undefined) {
         row = this.rowFor(account, now);
