@@ -264,6 +264,11 @@ def bulk_rows(b: dict) -> list[Row]:
         for k, v in by_size(sizes))
     rows.append(("`refresh --all` per account, default concurrency, against the keychain's "
                  "own cost", "(reported)", per_size, None))
+    if "phases" in sizes[top]:
+        p = sizes[top]["phases"]["sequential"]
+        parts = ", ".join(f"{label} {ms(p[key])}" for label, key in PHASE_COLUMNS)
+        rows.append((f"`refresh --all`, {top} accounts, where the time goes (one at a time, per "
+                     "account)", "(reported)", f"{parts} of {ms(p['wall'])}", None))
     return rows
 
 
@@ -292,7 +297,38 @@ def bulk_doc(b: dict) -> list[str]:
             + table(["Accounts", "default (8 at once)", "one at a time", "speed-up",
                      "per account, default", "per account, one at a time", "keychain read",
                      "keychain write", "floor: read + write", "default × floor"], rows)
-            + ["![Bulk refresh by number of accounts](bench-bulk.svg)", ""])
+            + ["![Bulk refresh by number of accounts](bench-bulk.svg)", ""]
+            + phases_doc(b))
+
+
+PHASE_COLUMNS = (("lock wait", "lock"), ("keychain read", "read"),
+                 ("token exchange + ID token check", "http"), ("marker", "marker"),
+                 ("keychain write", "keychain"), ("metadata after the write", "commit"))
+
+
+def phases_doc(b: dict) -> list[str]:
+    """Where one traced run of each mode spent its time, per account."""
+    def rest(mode: str, p: dict) -> str:
+        traced = sum(p[key] for key in ("lock", "read", "http", "store"))
+        return ms(p["wall"] - traced) if mode == "sequential" else "—"
+
+    rows = [[n, mode, ms(p["wall"])] + [ms(p[key]) for _, key in PHASE_COLUMNS]
+            + [rest(mode, p), f"{p['keychain_reads']:.2f} / {p['keychain_writes']:.2f}"]
+            for n, s in by_size(b["sizes"]) if "phases" in s
+            for mode, p in s["phases"].items()]
+    if not rows:
+        return []
+    return (["Where the time goes: one more run of each mode with the core's phase trace "
+             "(`AUTHDECK_LOG=authdeck_core::refresh=debug,…`: one `refresh phases` and one "
+             "`store phases` line per refreshed account), each phase's mean per account. One at "
+             "a time, the phases add up to the wall time per account; at default concurrency "
+             "they overlap (up to 8 accounts are in flight), and a keychain call's time "
+             "includes waiting for the calls ahead of it, since gnome-keyring serves one at a "
+             "time.", ""]
+            + table(["Accounts", "mode", "wall per account"]
+                    + [label for label, _ in PHASE_COLUMNS]
+                    + ["rest (process start, listing)", "keychain reads / writes"], rows)
+            + [""])
 
 
 # ------------------------------------------------------------------ 4. app

@@ -124,6 +124,7 @@ impl Deck {
         account: &AccountRecord,
         tokens: &TokenSet,
     ) -> Result<()> {
+        let started = std::time::Instant::now();
         self.token_cache.forget(&account.id);
         if let Some(mut on_disk) = self.accounts.load(&account.id)?
             && on_disk.writing_generation != Some(account.generation)
@@ -132,20 +133,34 @@ impl Deck {
             self.accounts.save_unflushed(&on_disk)?;
         }
         crash_point("marked");
+        let marked = std::time::Instant::now();
         // The new record is written and flushed while the keychain write runs, and put in
         // place only once the keychain has the tokens it describes.
         let (accounts, record) = (self.accounts.clone(), account.clone());
         let prepare = tokio::task::spawn_blocking(move || accounts.prepare_save(&record));
         let key = TokenSet::key(&account.id);
-        let (written, prepared) =
-            tokio::join!(self.keychain.set(&key, tokens.to_keychain()), prepare);
+        let write = async {
+            let written = self.keychain.set(&key, tokens.to_keychain()).await;
+            (written, marked.elapsed())
+        };
+        let ((written, keychain), prepared) = tokio::join!(write, prepare);
         written?;
         crash_point("written");
+        let joined = std::time::Instant::now();
         let prepared = prepared.map_err(|_| {
             Error::Invalid("AuthDeck could not save the account. Try again.".into())
         })?;
         self.accounts.commit(prepared?, &account.id)?;
         self.token_cache.keep(account, tokens);
+        let us = |d: std::time::Duration| d.as_micros() as u64;
+        tracing::debug!(
+            account = account.id,
+            marker_us = us(marked - started),
+            keychain_us = us(keychain),
+            joined_us = us(joined - marked),
+            commit_us = us(joined.elapsed()),
+            "store phases"
+        );
         Ok(())
     }
 }
