@@ -16,13 +16,16 @@ use crate::secret::KeychainValue;
 use crate::testing::{Reply, TestDeck};
 use crate::token_set::TokenSet;
 
+/// One keychain write as [`Watching`] saw it: (account id, refresh token written, on-disk
+/// generation, on-disk marker).
+type SeenWrite = (String, String, u64, Option<u64>);
+
 /// A keychain that, at every write, notes what the account's metadata on disk said, and fails
 /// the writes of the accounts in `failing`.
 struct Watching {
     inner: Arc<MemoryStore>,
     accounts: PathBuf,
-    /// (account id, refresh token written, on-disk generation, on-disk marker).
-    writes: Mutex<Vec<(String, String, u64, Option<u64>)>>,
+    writes: Mutex<Vec<SeenWrite>>,
     failing: Mutex<HashSet<String>>,
 }
 
