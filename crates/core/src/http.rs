@@ -237,6 +237,9 @@ pub(crate) fn basic_authorization(user: &str, password: &str) -> HeaderValue {
     value
 }
 
+/// How long an unused connection is kept for the next request.
+const IDLE_CONNECTION: Duration = Duration::from_secs(4);
+
 /// The real transport.
 struct Reqwest {
     client: reqwest::Client,
@@ -248,6 +251,10 @@ impl Reqwest {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(total.min(Duration::from_secs(10)))
             .timeout(total)
+            // Many servers (Apache, Node) close an idle connection after 5 s. A request sent on
+            // one just as the server closes it fails halfway, and a sign-in with a code polling
+            // every 5-6 s would then back off for nothing: drop idle connections sooner.
+            .pool_idle_timeout(IDLE_CONNECTION)
             .user_agent(USER_AGENT)
             .build()
             .expect("the TLS backend initializes");
