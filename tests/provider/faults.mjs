@@ -141,7 +141,10 @@ export class FaultProxy {
     this.isDown = false;
     this.closed = false;
     this.sockets = new Set();
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    // A fresh loopback connection per forwarded request. A pooled one races the provider's 5 s
+    // keep-alive close: a request sent on a socket the provider is closing fails with ECONNRESET,
+    // which the proxy would pass on as a 502 no test asked for.
+    this.agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
 
     this.public = http.createServer((req, res) => this.#onRequest(req, res));
     this.public.keepAliveTimeout = 5000;
@@ -395,7 +398,9 @@ export class FaultProxy {
     // The client went away before the answer was complete: drop the upstream exchange too.
     res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
     upstream.on('error', (err) => {
-      log('upstream error', err.message);
+      // Unexpected unless the client left first: say so, so a 502 in a test log has a cause.
+      if (!res.destroyed) console.error('[fault-proxy] upstream error:', err.message, req.method, req.url);
+      else log('upstream error after the client left', err.message);
       if (!res.headersSent) sendJson(res, 502, { error: 'server_error', error_description: 'upstream unavailable' });
       else res.destroy();
     });
