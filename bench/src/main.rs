@@ -40,7 +40,20 @@ fn block_on(task: impl Future<Output = Res<()>>) -> Res<()> {
     tokio::runtime::Runtime::new()?.block_on(task)
 }
 
+/// `AUTHDECK_BENCH_TRACE=FILE`: the core's debug trace (its `refresh phases` and `store phases`
+/// lines) goes to FILE, to see where a refresh's time goes. Off by default: tracing costs time.
+fn trace_to_file() {
+    let Some(path) = std::env::var_os("AUTHDECK_BENCH_TRACE") else { return };
+    let file = std::fs::File::create(&path).expect("AUTHDECK_BENCH_TRACE names a writable file");
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("authdeck_core=debug"))
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .init();
+}
+
 fn main() {
+    trace_to_file();
     let outcome = match Cli::parse() {
         Cli::Refresh(args) => block_on(refresh::run(args)),
         Cli::Connect(args) => block_on(connect::run(args)),

@@ -278,7 +278,15 @@ impl Deck {
             basic_auth: quirks_of(account.client.preset).basic_client_auth,
         };
         let grant = Grant::Refresh { refresh_token: &refresh_token };
-        let Exchanged { issued, sent_at } = match exchange(&self.http, client, grant).await {
+        // The keychain write marker goes down while the request is in flight (the write will
+        // be for the generation `apply_issued` gives). A marker that failed is written again,
+        // or its error reported, by `store_tokens`; a failed exchange's record replaces it.
+        let marking = self.mark_ahead(id, account.settled_generation() + 1);
+        let (exchanged, marked) = tokio::join!(exchange(&self.http, client, grant), marking);
+        if let Ok(Err(error)) = &marked {
+            tracing::debug!(id, %error, "marker ahead of the write failed; retried at the write");
+        }
+        let Exchanged { issued, sent_at } = match exchanged {
             Ok(exchanged) => exchanged,
             Err(error) => {
                 let reconnect = matches!(error, Error::NeedsReconnect { .. });

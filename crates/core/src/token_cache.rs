@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 
 use crate::account::AccountRecord;
+use crate::account_store::AccountStore;
 use crate::deck::Deck;
 use crate::error::{Error, Result};
 use crate::token_set::TokenSet;
@@ -126,12 +127,7 @@ impl Deck {
     ) -> Result<()> {
         let started = std::time::Instant::now();
         self.token_cache.forget(&account.id);
-        if let Some(mut on_disk) = self.accounts.load(&account.id)?
-            && on_disk.writing_generation != Some(account.generation)
-        {
-            on_disk.writing_generation = Some(account.generation);
-            self.accounts.save_unflushed(&on_disk)?;
-        }
+        mark_writing(&self.accounts, &account.id, account.generation)?;
         crash_point("marked");
         let marked = std::time::Instant::now();
         // The new record is written and flushed while the keychain write runs, and put in
@@ -163,6 +159,35 @@ impl Deck {
         );
         Ok(())
     }
+}
+
+impl Deck {
+    /// Marks the account's metadata ahead of a keychain write for `generation` (rule 1),
+    /// without waiting: a refresh runs this while its token request is in flight, so the
+    /// marker costs it nothing (see [`Deck::store_tokens`], which then finds it in place).
+    /// A marker that turns out unneeded only makes readers read the keychain until the next
+    /// write or failure record replaces it, which is the safe side. The caller holds the
+    /// account lock until it has awaited the result.
+    pub(crate) fn mark_ahead(
+        &self,
+        id: &str,
+        generation: u64,
+    ) -> tokio::task::JoinHandle<Result<()>> {
+        let (accounts, id) = (self.accounts.clone(), id.to_string());
+        tokio::task::spawn_blocking(move || mark_writing(&accounts, &id, generation))
+    }
+}
+
+/// Rule 1's first half: the metadata says a keychain write for `generation` may be under way.
+/// Unflushed (see the module docs); nothing to do when the marker is already there.
+fn mark_writing(accounts: &AccountStore, id: &str, generation: u64) -> Result<()> {
+    if let Some(mut on_disk) = accounts.load(id)?
+        && on_disk.writing_generation != Some(generation)
+    {
+        on_disk.writing_generation = Some(generation);
+        accounts.save_unflushed(&on_disk)?;
+    }
+    Ok(())
 }
 
 /// Environment variable that makes a process abort at a point of [`Deck::store_tokens`]

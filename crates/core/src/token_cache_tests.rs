@@ -148,3 +148,22 @@ async fn disconnecting_forgets_the_cached_set() {
     t.deck.disconnect(&id).await.unwrap();
     assert_eq!(t.deck.token_cache.len(), 0);
 }
+
+#[tokio::test]
+async fn a_failed_token_request_clears_the_early_marker_and_keeps_the_cached_set() {
+    // The marker goes down while the request is in flight; an answer that stores nothing
+    // must not leave it behind, or every later refresh would read the keychain.
+    let (t, id) = cached_deck().await;
+    t.provider.reply(refresh_answer("at-1", "rt-1"));
+    t.deck.refresh(&id).await.unwrap();
+    let (reads, writes) = t.store.counts();
+    t.provider.reply(Reply::json(503, json!({"error": "temporarily_unavailable"})));
+    assert!(t.deck.refresh(&id).await.is_err());
+    let on_disk = t.deck.account_record(&id).unwrap();
+    assert_eq!(on_disk.writing_generation, None);
+    assert_eq!(t.store.counts(), (reads, writes), "(reads, writes)");
+    t.provider.reply(refresh_answer("at-2", "rt-2"));
+    t.deck.refresh(&id).await.unwrap();
+    assert_eq!(t.store.counts(), (reads, writes + 1), "(reads, writes)");
+    assert_eq!(sent_refresh_token(&t), "rt-1");
+}
