@@ -15,7 +15,7 @@ use authdeck_core::internals::id_token::{self, Audience, Expect, KeyCache};
 use authdeck_core::internals::keychain::Keychain;
 use authdeck_core::internals::lock::lock_account;
 use authdeck_core::internals::token_set::TokenSet;
-use authdeck_core::{ActivityKind, MemoryStore};
+use authdeck_core::{ActivityKind, KeychainValue, MemoryStore};
 use chrono::Utc;
 use serde_json::{Value, json};
 
@@ -69,6 +69,16 @@ pub async fn measure(connected: &Connected, reps: usize) -> Res<Value> {
     .await?;
     cost(&mut out, "keychain_write", "keychain write (Secret Service)", reps, async || {
         Ok(keychain.set(&key, value.clone()).await?)
+    })
+    .await?;
+    // A refresh writes a value the entry never held (new tokens): time that too, in case the
+    // keychain does less for a value it already has.
+    let mut round = 0u64;
+    let text = value.expose().to_string();
+    cost(&mut out, "keychain_write_new", "keychain write of a new value", reps, async || {
+        round += 1;
+        let fresh = text.replacen("\"v\":1", &format!("\"v\":1,\"n\":{round}"), 1);
+        Ok(keychain.set(&key, KeychainValue::new(fresh)).await?)
     })
     .await?;
     cost(

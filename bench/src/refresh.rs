@@ -10,7 +10,9 @@ use crate::browser::Browser;
 use crate::costs;
 use authdeck_core::DeckConfig;
 
-use crate::methods::{Connected, CoreHttp, Grant, Method, OauthLib, Raw, memory_store};
+use crate::methods::{
+    Connected, CoreHttp, Grant, Method, OauthLib, Raw, RawThenWrite, memory_store,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -54,6 +56,10 @@ async fn methods(args: &Args, browser: &mut Browser) -> Res<Vec<Measured>> {
     let mut list = vec![
         measured("raw", "raw HTTP round trip (reqwest, kept alive)", {
             Method::Raw(Raw::new(&Grant::new(issuer, "bench-raw", browser).await?)?)
+        }),
+        measured("raw_write", "raw round trip, then one keychain write (the floor)", {
+            let grant = Grant::new(issuer, "bench-floor", browser).await?;
+            Method::RawThenWrite(Box::new(RawThenWrite::new(&grant)?))
         }),
         measured("core_http", "AuthDeck HTTP path only (oauth2 + core Http)", {
             Method::CoreHttp(Box::new(CoreHttp::new(
