@@ -234,6 +234,7 @@ pub fn run() {
             app.manage(shell.clone());
 
             if !hidden_in(&std::env::args().collect::<Vec<_>>()) {
+                shell.read_accounts_ahead();
                 window::create(app.handle())?;
             }
             // Where no tray host runs, the icon waits for one (the panel may start later).

@@ -274,6 +274,22 @@ fn accounts_arrive_most_urgent_first_the_one_sort_the_window_keeps() {
 }
 
 #[test]
+fn the_list_read_ahead_at_start_shows_what_changed_while_the_window_started() {
+    use tauri::Manager;
+    let app = app();
+    seed_account(&app, "first", None, false, "t");
+    app._app.state::<Shell>().read_accounts_ahead();
+    seed_account(&app, "second", None, false, "t");
+    for _ in 0..2 {
+        let listed = invoke(&app, "list_accounts", json!({})).unwrap();
+        let mut ids: Vec<&str> =
+            listed.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+        ids.sort();
+        assert_eq!(ids, ["first", "second"]);
+    }
+}
+
+#[test]
 fn reveal_needs_the_fresh_grant_of_a_click() {
     let app = app();
     let id = connected_account(&app, "at-secret-1");

@@ -11,14 +11,30 @@ use crate::error::{IpcError, IpcResult};
 use crate::events::{AppEvent, RefreshState};
 
 impl Shell {
+    /// Starts reading the account list while the window's web view starts; the window's first
+    /// list call takes it, unless an account changed since (`Deck::accounts_from`).
+    pub fn read_accounts_ahead(&self) {
+        let deck = self.deck.clone();
+        let reading = async_runtime::spawn_blocking(move || deck.read_ahead());
+        *self.ahead.lock().expect("list read ahead") = Some(reading);
+    }
+
     /// All accounts, most urgent first; reads the account files on a blocking thread, so the
     /// main thread (which also paints the window) never waits on the disk.
     pub async fn accounts(&self) -> IpcResult<Vec<AccountView>> {
+        let ahead = self.ahead.lock().expect("list read ahead").take();
+        let ahead = match ahead {
+            Some(reading) => reading.await.ok().and_then(|read| read.ok()),
+            None => None,
+        };
         let deck = self.deck.clone();
-        async_runtime::spawn_blocking(move || deck.accounts(Utc::now()))
-            .await
-            .map_err(|e| IpcError::other(format!("Listing the accounts stopped: {e}")))?
-            .map_err(IpcError::from)
+        async_runtime::spawn_blocking(move || match ahead {
+            Some(ahead) => deck.accounts_from(ahead, Utc::now()),
+            None => deck.accounts(Utc::now()),
+        })
+        .await
+        .map_err(|e| IpcError::other(format!("Listing the accounts stopped: {e}")))?
+        .map_err(IpcError::from)
     }
 
     pub async fn details(&self, id: &str) -> IpcResult<AccountDetails> {

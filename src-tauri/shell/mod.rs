@@ -25,7 +25,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use authdeck_core::{AccessToken, AccountView, Deck, LoginHandle, Notice, Notified};
+use authdeck_core::{
+    AccessToken, AccountSnapshot, AccountView, Deck, LoginHandle, Notice, Notified,
+};
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
@@ -118,7 +120,11 @@ pub struct Inner {
     notified: Mutex<Notified>,
     /// The account the window shows, if one.
     viewing: Mutex<Option<String>>,
+    /// The account list being read while the window starts (see `read_accounts_ahead`).
+    ahead: Mutex<Option<ReadAhead>>,
 }
+
+type ReadAhead = tauri::async_runtime::JoinHandle<authdeck_core::Result<AccountSnapshot>>;
 
 impl Deref for Shell {
     type Target = Inner;
@@ -149,6 +155,7 @@ impl Shell {
         Shell(Arc::new(Inner {
             notified,
             viewing: Mutex::default(),
+            ahead: Mutex::default(),
             deck,
             host,
             copied: Mutex::default(),

@@ -5,11 +5,28 @@
 use std::fs;
 use std::io;
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 use crate::account::AccountRecord;
 use crate::atomic;
 use crate::error::{Error, Result};
 use crate::home::Home;
+
+/// The account list as read at one moment, for a caller that reads it ahead of need (the
+/// window reads it while its web view starts) and uses it only if nothing changed since
+/// ([`AccountStore::current`]).
+#[derive(Debug)]
+pub struct Snapshot {
+    records: Vec<AccountRecord>,
+    /// The directory's modification time just before the read (`None`: no directory).
+    stamp: Option<SystemTime>,
+    read_from: SystemTime,
+}
+
+/// How long the directory must have been unchanged before a read for the read to be trusted
+/// later: a change within the file system's timestamp granularity of the read could leave
+/// the directory's time as it was.
+const SETTLED: Duration = Duration::from_millis(50);
 
 /// The account files of one data directory.
 #[derive(Debug, Clone)]
@@ -58,6 +75,28 @@ impl AccountStore {
         }
         accounts.sort_by_key(AccountRecord::urgency_key);
         Ok(accounts)
+    }
+
+    /// [`AccountStore::list`], with what [`AccountStore::current`] needs to tell later
+    /// whether it still holds. Every account save is a rename inside the directory, which
+    /// changes the directory's modification time.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        let read_from = SystemTime::now();
+        let stamp = self.stamp();
+        Ok(Snapshot { records: self.list()?, stamp, read_from })
+    }
+
+    /// The records of `snapshot` if no account changed since it was read, else a new list.
+    pub fn current(&self, snapshot: Snapshot) -> Result<Vec<AccountRecord>> {
+        let settled = snapshot.stamp.is_none_or(|at| at + SETTLED <= snapshot.read_from);
+        if settled && self.stamp() == snapshot.stamp {
+            return Ok(snapshot.records);
+        }
+        self.list()
+    }
+
+    fn stamp(&self) -> Option<SystemTime> {
+        fs::metadata(&self.dir).and_then(|m| m.modified()).ok()
     }
 
     pub fn load(&self, id: &str) -> Result<Option<AccountRecord>> {
@@ -128,3 +167,7 @@ impl AccountStore {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "account_store_tests.rs"]
+mod tests;

@@ -158,6 +158,7 @@ pub use access_words::{
     scopes_words,
 };
 pub use account::{AccountRecord, AccountView};
+pub use account_store::Snapshot as AccountSnapshot;
 pub use activity::{ActivityEntry, ActivityKind, HandOutKind};
 pub use atomic::write_json as write_json_atomically;
 pub use attention::{
