@@ -501,6 +501,23 @@ fn start_at_login_writes_and_removes_an_autostart_entry_running_hidden() {
 }
 
 #[test]
+fn a_review_with_many_new_concerns_shows_one_notice_that_counts_them() {
+    use tauri::Manager;
+    let app = app();
+    let later = Some(chrono::Utc::now() + chrono::TimeDelta::hours(2));
+    for n in 0..40 {
+        seed_account(&app, &format!("wiped-{n:02}"), later, true, "t");
+    }
+    let shell = app._app.state::<Shell>().inner().clone();
+    let now = chrono::Utc::now();
+    shell.review(&shell.accounts_at(now), now);
+    let notices = app.host.notices.lock().unwrap().clone();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].1, "40 of your sign-ins need you");
+    assert_eq!(*app.host.tray.lock().unwrap(), [40]);
+}
+
+#[test]
 fn reviews_show_the_tray_state_and_say_each_new_concern_once_but_not_while_viewed() {
     use tauri::Manager;
     let app = app();

@@ -23,7 +23,7 @@ impl Shell {
             if changed && let Err(e) = notified.save(self.deck.home()) {
                 tracing::warn!(error = %e, "could not remember which notices were shown");
             }
-            notices
+            authdeck_core::coalesce_notices(notices)
         };
         for notice in &notices {
             tracing::info!(account = notice.account_id, concern = ?notice.concern, "notice");

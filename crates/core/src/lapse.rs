@@ -63,6 +63,8 @@ pub struct Notice {
     /// Names the account and says what to do.
     pub body: String,
     pub action: NoticeAction,
+    /// The provider's label (for [`coalesce`]).
+    pub provider: String,
 }
 
 /// What was last said about one account.
@@ -174,7 +176,45 @@ pub fn notice(account: &AccountView, concern: Concern, now: DateTime<Utc>) -> No
             NoticeAction::Reconnect,
         ),
     };
-    Notice { account_id: account.id.clone(), concern, summary, body, action }
+    let provider = provider.clone();
+    Notice { account_id: account.id.clone(), concern, summary, body, action, provider }
+}
+
+/// More notices than this at once become one ([`coalesce`]).
+pub const SEPARATE_NOTICES: usize = 3;
+
+/// The notices to show for one review: each on its own, or, when more than
+/// [`SEPARATE_NOTICES`] came due together (a wiped keychain, a provider that ended every
+/// sign-in), one that counts them and opens the window on the first (the most urgent: the
+/// accounts come in Rust's order). A desktop full of notices helps nobody.
+pub fn coalesce(notices: Vec<Notice>) -> Vec<Notice> {
+    if notices.len() <= SEPARATE_NOTICES {
+        return notices;
+    }
+    let mut providers: Vec<&str> = Vec::new();
+    for notice in &notices {
+        if !providers.contains(&notice.provider.as_str()) {
+            providers.push(&notice.provider);
+        }
+    }
+    let providers = match providers.as_slice() {
+        [one] => one.to_string(),
+        [one, two] => format!("{one} and {two}"),
+        [one, two, rest @ ..] => format!("{one}, {two} and {} more", rest.len()),
+        [] => "your providers".to_string(),
+    };
+    let first = &notices[0];
+    vec![Notice {
+        account_id: first.account_id.clone(),
+        concern: first.concern.clone(),
+        summary: format!("{} of your sign-ins need you", notices.len()),
+        body: format!(
+            "AuthDeck cannot keep them working by itself ({providers}). Open AuthDeck to see \
+             which, and reconnect them."
+        ),
+        action: NoticeAction::Open,
+        provider: first.provider.clone(),
+    }]
 }
 
 impl Notified {

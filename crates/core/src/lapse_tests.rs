@@ -179,3 +179,24 @@ fn time_left_in_the_unit_shown() {
     assert_eq!(time_left(TimeDelta::seconds(5)), "1 minute");
     assert_eq!(time_left(TimeDelta::minutes(10)), "10 minutes");
 }
+
+#[test]
+fn many_notices_at_once_become_one_that_counts_them() {
+    let mut notified = Notified::default();
+    let few: Vec<AccountView> = ["a", "b", "c"].into_iter().map(reconnect_needed).collect();
+    let notices = coalesce(decide(&mut notified, &few, t(0)));
+    assert_eq!(notices.len(), SEPARATE_NOTICES, "a few stay separate");
+    // A wiped keychain: every account at once.
+    let mut notified = Notified::default();
+    let mut many: Vec<AccountView> =
+        (0..1000).map(|n| reconnect_needed(&format!("u{n}"))).collect();
+    many[7].provider_label = "GitHub".into();
+    let notices = coalesce(decide(&mut notified, &many, t(0)));
+    assert_eq!(notices.len(), 1);
+    let n = &notices[0];
+    assert_eq!((n.account_id.as_str(), n.action), ("u0", NoticeAction::Open));
+    assert_eq!(n.summary, "1000 of your sign-ins need you");
+    assert!(n.body.contains("(Local demo provider and GitHub)"), "{}", n.body);
+    // Said once: the next review says nothing more.
+    assert!(coalesce(decide(&mut notified, &many, t(60))).is_empty());
+}

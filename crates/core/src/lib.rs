@@ -183,6 +183,7 @@ pub use inspect::{Inspection, TokenShape};
 pub use keychain::{MemoryStore, SecretStore};
 pub use lapse::{
     Concern, EXPIRY_WARNING, FAILING_FOR, LAPSE_WARNING, Notice, NoticeAction, Notified,
+    SEPARATE_NOTICES, coalesce as coalesce_notices,
 };
 pub use login::{LoginOptions, LoginTicket, StartedLogin};
 pub use provider::{
