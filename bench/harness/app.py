@@ -137,6 +137,24 @@ def _hidden(ctx: Context, home: Path) -> dict:
                   ctx.cfg.app_settle_s, ctx.work / "app-hidden.log")
 
 
+def _wiped(ctx: Context, home: Path) -> dict:
+    """`authdeck-app --hidden` over accounts whose keychain entries are gone and whose tokens
+    are due: ready once every account says it needs reconnecting (the scheduler's one pass
+    over them; checked twice a second), then the same settle and idle CPU."""
+    _wait(lambda: not _bus_name_taken(), 10, "the previous app to leave the session bus")
+    checked, done = [0.0], [None]
+
+    def passed() -> float | None:
+        if done[0] is None and time.monotonic() - checked[0] >= 0.5 and _bus_name_taken():
+            checked[0] = time.monotonic()
+            if homes.all_need_reconnecting(home):
+                done[0] = time.time_ns() / 1e6
+        return done[0]
+
+    return launch([ctx.bin("authdeck-app"), "--hidden"], env_with(AUTHDECK_HOME=home), passed,
+                  ctx.cfg.app_settle_s, ctx.work / "app-wiped.log")
+
+
 def _floors(ctx: Context) -> dict[str, Callable[[str], list[str]]]:
     """The baseline windows installed here, by name: a command line for a URL."""
     floors: dict[str, Callable[[str], list[str]]] = {}
@@ -200,6 +218,10 @@ def run_section(ctx: Context, issuer: str) -> dict:
             hidden_runs.append(_hidden(ctx, app_homes[max(sizes)]))
             for name, command in floors.items():
                 floor_runs[name].append(_floor(ctx, name, command, server))
+        # A wiped keychain: once (the pass marks every account; a second start finds nothing
+        # due), in a home of its own.
+        log(f"desktop app: --hidden over {max(sizes)} accounts after the keychain was wiped")
+        wiped = _wiped(ctx, homes.wiped(base, ctx.work / "app-wiped", max(sizes)))
         trace_env = {"AUTHDECK_LOG": KEYCHAIN_TRACE, "NO_COLOR": "1"}
         traced = _app(ctx, app_homes[max(sizes)], trace_env)
     finally:
@@ -210,6 +232,8 @@ def run_section(ctx: Context, issuer: str) -> dict:
                        "idle_cpu_pct": stats([r["idle_cpu_pct"] for r in hidden_runs]),
                        "rss_mb": stats([r["rss_mb"] for r in hidden_runs]),
                        "pss_mb": stats([r["pss_mb"] for r in hidden_runs])},
+            "wiped": {"accounts": max(sizes), "pass_ms": wiped["paint_ms"],
+                      "idle_cpu_pct": wiped["idle_cpu_pct"]},
             "floors": {name: _summary(r) for name, r in floor_runs.items()},
             "traced": {"accounts": max(sizes), "keychain_reads": count_reads(trace),
                        "paint_ms": traced["paint_ms"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .common import Context, env_with, run
@@ -59,6 +60,24 @@ def clone(base: Path, dest: Path, accounts: int) -> Path:
         text = json.dumps(record, indent=2) + "\n"
         (dest / "accounts" / f"{record['id']}.json").write_text(text)
     return dest
+
+
+def wiped(base: Path, dest: Path, accounts: int) -> Path:
+    """`clone`, after the keychain lost every entry (a new vault, as `Home::open` makes when
+    `vault-id` is gone) and with every access token expired, so the app's scheduler tries
+    them all at start: the case of a wiped keychain."""
+    clone(base, dest, accounts)
+    (dest / "vault-id").unlink(missing_ok=True)
+    past = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
+    for path in account_files(dest):
+        record = json.loads(path.read_text())
+        record["expires_at"] = past
+        path.write_text(json.dumps(record, indent=2) + "\n")
+    return dest
+
+
+def all_need_reconnecting(home: Path) -> bool:
+    return all(json.loads(p.read_text()).get("needs_reconnect") for p in account_files(home))
 
 
 def listing_base(ctx: Context, issuer: str) -> tuple[Path, str]:
