@@ -159,9 +159,7 @@ impl Deck {
         );
         Ok(())
     }
-}
 
-impl Deck {
     /// Marks the account's metadata ahead of a keychain write for `generation` (rule 1),
     /// without waiting: a refresh runs this while its token request is in flight, so the
     /// marker costs it nothing (see [`Deck::store_tokens`], which then finds it in place).
