@@ -1,4 +1,5 @@
-//! ID token validation (OIDC Core §3.1.3.7 and §12.2) with `openidconnect`.
+//! ID token validation (OIDC Core §3.1.3.7 and §12.2) with `openidconnect` (RSA signatures
+//! checked by `ring`, see [`signing_key`](crate::signing_key)).
 //!
 //! At sign-in the token must be signed by a key from the provider's JWKS, be issued by the
 //! configured issuer for this client, be unexpired and carry this attempt's `nonce`. After a
@@ -13,11 +14,10 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use openidconnect::core::{
-    CoreIdToken, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
-};
+use openidconnect::core::{CoreIdToken, CoreJwsSigningAlgorithm};
 use openidconnect::{
-    ClaimsVerificationError, ClientId, IssuerUrl, Nonce, SignatureVerificationError,
+    ClaimsVerificationError, ClientId, IdTokenVerifier, IssuerUrl, JsonWebKeySet, Nonce,
+    SignatureVerificationError,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -28,6 +28,10 @@ use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::jwt;
 use crate::secret;
+use crate::signing_key::ProviderKey;
+
+/// A provider's published signing keys.
+type KeySet = JsonWebKeySet<ProviderKey>;
 
 /// Who an ID token says the user is. Not secret; kept with the account to check later tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +71,7 @@ pub struct KeyCache {
 
 #[derive(Debug, Clone)]
 struct CachedKeys {
-    keys: CoreJsonWebKeySet,
+    keys: KeySet,
     fetched_at: DateTime<Utc>,
 }
 
@@ -98,7 +102,7 @@ impl KeyCache {
         jwks_uri: &str,
         need: Need,
         now: DateTime<Utc>,
-    ) -> Result<(CoreJsonWebKeySet, bool)> {
+    ) -> Result<(KeySet, bool)> {
         let cached = self.keys.lock().expect("key cache").get(jwks_uri).cloned();
         if let Some(cached) = &cached
             && !must_fetch(Some(cached.fetched_at), need, now)
@@ -110,7 +114,7 @@ impl KeyCache {
         let document = http.get_json(&url, None).await?.ok_or_else(|| {
             Error::IdToken("the provider does not publish the keys that sign its tokens".into())
         })?;
-        let keys: CoreJsonWebKeySet = serde_json::from_value(Value::Object(document))
+        let keys: KeySet = serde_json::from_value(Value::Object(document))
             .map_err(|_| Error::IdToken("the provider's signing keys could not be read".into()))?;
         let entry = CachedKeys { keys: keys.clone(), fetched_at: now };
         self.keys.lock().expect("key cache").insert(jwks_uri.to_string(), entry);
@@ -158,7 +162,7 @@ pub async fn verify(
     loop {
         let issuer_url = IssuerUrl::new(expected_issuer.clone())
             .map_err(|_| untrusted("the provider's issuer is not a valid address"))?;
-        let verifier = CoreIdTokenVerifier::new_public_client(
+        let verifier = IdTokenVerifier::<ProviderKey>::new_public_client(
             ClientId::new(client_id.into()),
             issuer_url,
             jwks,

@@ -100,6 +100,7 @@ mod secret;
 mod settings;
 mod share;
 mod signin;
+mod signing_key;
 #[cfg(test)]
 mod testing;
 mod token_cache;
