@@ -6,7 +6,7 @@ use serde_json::json;
 /// A 2,048-bit key, the size providers sign with (test only).
 const KEY_2048: &str = include_str!("testing_key_2048.pem");
 /// The 1,024-bit key the scripted provider signs with: below what `ring` takes.
-const KEY_1024: &str = include_str!("testing_key.pem");
+const KEY_1024: &str = crate::testing::TEST_KEY;
 
 const RSA_ALGS: [Alg; 6] = [
     Alg::RsaSsaPkcs1V15Sha256,

@@ -29,7 +29,7 @@ pub const ISSUER: &str = "https://id.test";
 pub const CLIENT_ID: &str = "client-1";
 
 /// A fixed 1024-bit test key: small so debug builds sign quickly; never used outside tests.
-const TEST_KEY: &str = include_str!("testing_key.pem");
+pub const TEST_KEY: &str = include_str!("testing_key.pem");
 
 /// One scripted token-endpoint answer.
 #[derive(Debug, Clone)]
