@@ -52,6 +52,20 @@ describe('source hygiene', () => {
     expect(callers.map((f) => f.path.replace(SRC, ''))).toEqual([join('/views', 'details.ts')]);
   });
 
+  it('names fonts by generic family only (each unknown name is a fontconfig search on Linux)', () => {
+    const css = readFileSync(join(SRC, 'styles.css'), 'utf8');
+    const generic = new Set(['system-ui', 'sans-serif', 'ui-monospace', 'monospace', 'inherit']);
+    const lists = [...css.matchAll(/(?:font-family|--font|--mono)\s*:\s*([^;]+);/g)].map((m) => m[1] ?? '');
+    const shorthands = [...css.matchAll(/(?<![-\w])font\s*:\s*([^;]+);/g)].map((m) => m[1] ?? '');
+    expect(lists.length).toBeGreaterThan(2);
+    for (const list of lists) {
+      for (const name of list.split(',').map((n) => n.trim())) {
+        if (!name.startsWith('var(')) expect(generic, `font family ${name}`).toContain(name);
+      }
+    }
+    for (const font of shorthands) expect(font, 'font shorthand').toMatch(/(var\(--\w+\)|inherit)$/);
+  });
+
   it('index.html has no inline script or style', () => {
     const html = readFileSync(join(SRC, '..', 'index.html'), 'utf8');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
