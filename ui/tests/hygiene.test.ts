@@ -53,7 +53,7 @@ describe('source hygiene', () => {
   });
 
   it('names fonts by generic family only (each unknown name is a fontconfig search on Linux)', () => {
-    const css = readFileSync(join(SRC, 'styles.css'), 'utf8');
+    const css = files.find((f) => f.path === join(SRC, 'styles.css'))?.text ?? '';
     const generic = new Set(['system-ui', 'sans-serif', 'ui-monospace', 'monospace', 'inherit']);
     const lists = [...css.matchAll(/(?:font-family|--font|--mono)\s*:\s*([^;]+);/g)].map((m) => m[1] ?? '');
     const shorthands = [...css.matchAll(/(?<![-\w])font\s*:\s*([^;]+);/g)].map((m) => m[1] ?? '');
