@@ -43,6 +43,9 @@ issuer="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.arg
 /usr/bin/authdeck provider add pkg --issuer "$issuer" --client-id authdeck --label "Package test" >/dev/null
 
 sign_in() { # sign_in LOGIN-NAME: one sign-in answered through xdg-open
+  # The previous sign-in's output goes first: the wait below must see this login's URL, not
+  # the last one's in the moment before the background job truncates the file.
+  rm -f "$work/login.out" "$work/login.err"
   /usr/bin/authdeck login pkg --no-browser >"$work/login.out" 2>"$work/login.err" </dev/null 9>&- &
   local login=$!
   for _ in $(seq 100); do [ -s "$work/login.out" ] && break; sleep 0.1; done
