@@ -3,10 +3,13 @@
 //! [`open`] shows it (making it first when needed), optionally on one account; the UI reads
 //! that account from its address at start, or from a [`ShowAccount`] event when it is open.
 
+use authdeck_core::AccountView;
+use chrono::Utc;
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder, Wry};
 use tauri_specta::Event;
 
 use crate::events::ShowAccount;
+use crate::page_start;
 
 /// An account to show in the window, and whether to start its reconnect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,8 +22,14 @@ pub struct Focus {
 /// The window's label.
 pub const MAIN: &str = "main";
 
-/// Builds the main window at `index.html`, with `focus` in its address.
-fn build(app: &AppHandle<Wry>, focus: Option<&Focus>) -> tauri::Result<WebviewWindow<Wry>> {
+/// Builds the main window at `index.html`, with `focus` in its address, handing its page
+/// `accounts` (the list read at start) and the desktop's font (see [`page_start`]). On the
+/// main thread.
+fn build(
+    app: &AppHandle<Wry>,
+    focus: Option<&Focus>,
+    accounts: Option<&[AccountView]>,
+) -> tauri::Result<WebviewWindow<Wry>> {
     let mut page = "index.html".to_string();
     if let Some(focus) = focus {
         let query = url::form_urlencoded::Serializer::new(String::new())
@@ -29,7 +38,11 @@ fn build(app: &AppHandle<Wry>, focus: Option<&Focus>) -> tauri::Result<WebviewWi
             .finish();
         page = format!("{page}?{query}");
     }
-    let window = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App(page.into()))
+    let mut builder = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App(page.into()));
+    if let Some(script) = page_start::script(&page_start::now(accounts, Utc::now())) {
+        builder = builder.initialization_script(script);
+    }
+    let window = builder
         .title("AuthDeck")
         .inner_size(980.0, 700.0)
         .min_inner_size(640.0, 480.0)
@@ -43,9 +56,10 @@ fn build(app: &AppHandle<Wry>, focus: Option<&Focus>) -> tauri::Result<WebviewWi
     Ok(window)
 }
 
-/// Makes the main window at start (no account to show).
-pub fn create(app: &AppHandle<Wry>) -> tauri::Result<()> {
-    build(app, None).map(|_| ())
+/// Makes the main window at start (no account to show), with the account list read ahead
+/// when it is ready.
+pub fn create(app: &AppHandle<Wry>, accounts: Option<&[AccountView]>) -> tauri::Result<()> {
+    build(app, None, accounts).map(|_| ())
 }
 
 /// Shows the main window in front, on `focus` when given; makes it when there is none.
@@ -65,7 +79,7 @@ pub fn open(app: &AppHandle<Wry>, focus: Option<Focus>) {
     // Windows are made on the main thread.
     let handle = app.clone();
     let made = app.run_on_main_thread(move || {
-        if let Err(e) = build(&handle, focus.as_ref()) {
+        if let Err(e) = build(&handle, focus.as_ref(), None) {
             tracing::warn!(error = %e, "could not open the window");
         }
     });

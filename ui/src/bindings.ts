@@ -118,6 +118,8 @@ export const PROVIDER_NAME_MAX_LEN = 64 as const;
 
 export const PROVIDER_NAME_PUNCTUATION = "-_." as const;
 
+export const START_GLOBAL = "__AUTHDECK_START__" as const;
+
 export const STATUS_WORDS = {"expired":"Expired","expiring":"Expires","needs_reconnect":"Reconnect needed","provider_rejected":"The provider no longer accepts this token","valid":"Connected"} as const;
 
 /* Types */
@@ -418,6 +420,16 @@ export type LoginTicket = {
 	authorization_url: string,
 	redirect_uri: string,
 	expires_at: string,
+};
+
+/**  What the page finds in [`START_GLOBAL`]. */
+export type PageStart = {
+	/**  When this was made (Unix ms): a page loaded again later ignores the listing. */
+	made_at_ms: number,
+	/**  The account list read at start, most urgent first (none for a window opened later). */
+	accounts: AccountView[] | null,
+	/**  The desktop's UI font family, to name ahead of the generic ones. */
+	ui_font: string | null,
 };
 
 /**  A preset offered when adding a provider. */
