@@ -192,11 +192,6 @@ fn handle_link(app: &AppHandle<Wry>, url: String) {
     tauri::async_runtime::spawn(async move { shell.handle_link(&url).await });
 }
 
-/// How long the window waits for the account list read ahead before it is made without it
-/// (its page then asks, as a window opened later does). The read takes about 16 ms at 1,000
-/// accounts and starts before Tauri does, so it is normally done by then.
-const FIRST_LISTING_WAIT: std::time::Duration = std::time::Duration::from_millis(40);
-
 /// Starts the desktop app.
 pub fn run() {
     if let Ok(filter) = std::env::var("AUTHDECK_LOG").or_else(|_| std::env::var("RUST_LOG")) {
@@ -213,11 +208,6 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let args: Vec<String> = std::env::args().collect();
-    let hidden = hidden_in(&args);
-    // The window's first frame shows the account list: reading it starts now, beside Tauri's
-    // and WebKit's start, and is handed to the page with it (see `page_start`).
-    let ahead = (!hidden).then(|| shell::ReadAhead::start(&deck));
     let specta = specta_builder::<Wry>();
     let app = tauri::Builder::default()
         // First: a second start of the app (how the OS delivers a deep link) hands its
@@ -235,7 +225,9 @@ pub fn run() {
         .setup(move |app| {
             // A hand-back test link that reached no running window (it quit meanwhile) is
             // never a reason to open one: the check it belonged to has ended.
-            if link_in_args(&args).is_some_and(|u| hand_back::is_test_link(&u)) {
+            if link_in_args(&std::env::args().collect::<Vec<_>>())
+                .is_some_and(|u| hand_back::is_test_link(&u))
+            {
                 std::process::exit(0);
             }
             specta.mount_events(app);
@@ -244,10 +236,9 @@ pub fn run() {
             let shell = Shell::new(deck, Arc::new(host));
             app.manage(shell.clone());
 
-            if let Some(ahead) = ahead {
-                shell.keep_read_ahead(ahead);
-                let first = shell.first_listing(FIRST_LISTING_WAIT, chrono::Utc::now());
-                window::create(app.handle(), first.as_deref())?;
+            if !hidden_in(&std::env::args().collect::<Vec<_>>()) {
+                shell.read_accounts_ahead();
+                window::create(app.handle())?;
             }
             // Where no tray host runs, the icon waits for one (the panel may start later).
             match tray::build(app.handle()) {
@@ -289,6 +280,7 @@ pub fn run() {
             for url in app.deep_link().get_current().ok().flatten().unwrap_or_default() {
                 handle_link(app.handle(), url.to_string());
             }
+            let args: Vec<String> = std::env::args().collect();
             if let Some(url) = link_in_args(&args) {
                 handle_link(app.handle(), url);
             }

@@ -3,13 +3,11 @@
 //! [`open`] shows it (making it first when needed), optionally on one account; the UI reads
 //! that account from its address at start, or from a [`ShowAccount`] event when it is open.
 
-use authdeck_core::AccountView;
-use chrono::Utc;
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder, Wry};
 use tauri_specta::Event;
 
 use crate::events::ShowAccount;
-use crate::page_start;
+use crate::page_start::PageStart;
 
 /// An account to show in the window, and whether to start its reconnect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,14 +20,9 @@ pub struct Focus {
 /// The window's label.
 pub const MAIN: &str = "main";
 
-/// Builds the main window at `index.html`, with `focus` in its address, handing its page
-/// `accounts` (the list read at start) and the desktop's font (see [`page_start`]). On the
-/// main thread.
-fn build(
-    app: &AppHandle<Wry>,
-    focus: Option<&Focus>,
-    accounts: Option<&[AccountView]>,
-) -> tauri::Result<WebviewWindow<Wry>> {
+/// Builds the main window at `index.html`, with `focus` in its address, handing its page the
+/// desktop's font (see [`crate::page_start`]). On the main thread.
+fn build(app: &AppHandle<Wry>, focus: Option<&Focus>) -> tauri::Result<WebviewWindow<Wry>> {
     let mut page = "index.html".to_string();
     if let Some(focus) = focus {
         let query = url::form_urlencoded::Serializer::new(String::new())
@@ -39,7 +32,7 @@ fn build(
         page = format!("{page}?{query}");
     }
     let mut builder = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App(page.into()));
-    if let Some(script) = page_start::script(&page_start::now(accounts, Utc::now())) {
+    if let Some(script) = PageStart::of_desktop().script() {
         builder = builder.initialization_script(script);
     }
     let window = builder
@@ -56,10 +49,9 @@ fn build(
     Ok(window)
 }
 
-/// Makes the main window at start (no account to show), with the account list read ahead
-/// when it is ready.
-pub fn create(app: &AppHandle<Wry>, accounts: Option<&[AccountView]>) -> tauri::Result<()> {
-    build(app, None, accounts).map(|_| ())
+/// Makes the main window at start (no account to show).
+pub fn create(app: &AppHandle<Wry>) -> tauri::Result<()> {
+    build(app, None).map(|_| ())
 }
 
 /// Shows the main window in front, on `focus` when given; makes it when there is none.
@@ -79,7 +71,7 @@ pub fn open(app: &AppHandle<Wry>, focus: Option<Focus>) {
     // Windows are made on the main thread.
     let handle = app.clone();
     let made = app.run_on_main_thread(move || {
-        if let Err(e) = build(&handle, focus.as_ref(), None) {
+        if let Err(e) = build(&handle, focus.as_ref()) {
             tracing::warn!(error = %e, "could not open the window");
         }
     });

@@ -1,13 +1,12 @@
 //! Accounts: listing, details, refresh, disconnect, auto-refresh, and app-wide status.
 
-use std::sync::mpsc;
 use std::time::Duration;
 
 use authdeck_core::{AccountView, DisconnectReport, Error, RemoteCheck};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tauri::async_runtime;
 
-use super::{AccountDetails, AppStatus, ReadAhead, Shell};
+use super::{AccountDetails, AppStatus, Shell};
 use crate::error::{IpcError, IpcResult};
 use crate::events::{AppEvent, RefreshState};
 
@@ -15,42 +14,21 @@ impl Shell {
     /// Starts reading the account list while the window's web view starts; the window's first
     /// list call takes it, unless an account changed since (`Deck::accounts_from`).
     pub fn read_accounts_ahead(&self) {
-        self.keep_read_ahead(ReadAhead::start(&self.deck));
-    }
-
-    /// Keeps a list read started earlier (see [`ReadAhead::start`]) for the window.
-    pub fn keep_read_ahead(&self, ahead: ReadAhead) {
-        *self.ahead.lock().expect("list read ahead") = Some(ahead);
-    }
-
-    /// The list read ahead, as the window's first frame shows it, if the read ends within
-    /// `wait` (else the page asks as before, and its first call waits for the read). The read
-    /// is kept for that first call, which reuses it when no account changed since.
-    pub fn first_listing(&self, wait: Duration, now: DateTime<Utc>) -> Option<Vec<AccountView>> {
-        let ahead = self.ahead.lock().expect("list read ahead").take()?;
-        let snapshot = match ahead {
-            ReadAhead::Read(snapshot) => snapshot,
-            ReadAhead::Reading(receiver) => match receiver.recv_timeout(wait) {
-                Ok(Ok(snapshot)) => snapshot,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    self.keep_read_ahead(ReadAhead::Reading(receiver));
-                    return None;
-                }
-                // The page's first call reads again, and reports what went wrong.
-                Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => return None,
-            },
-        };
-        let views = snapshot.views(now);
-        self.keep_read_ahead(ReadAhead::Read(snapshot));
-        Some(views)
+        let deck = self.deck.clone();
+        let reading = async_runtime::spawn_blocking(move || deck.read_ahead());
+        *self.ahead.lock().expect("list read ahead") = Some(reading);
     }
 
     /// All accounts, most urgent first; reads the account files on a blocking thread, so the
     /// main thread (which also paints the window) never waits on the disk.
     pub async fn accounts(&self) -> IpcResult<Vec<AccountView>> {
         let ahead = self.ahead.lock().expect("list read ahead").take();
+        let ahead = match ahead {
+            Some(reading) => reading.await.ok().and_then(|read| read.ok()),
+            None => None,
+        };
         let deck = self.deck.clone();
-        async_runtime::spawn_blocking(move || match ahead.and_then(ReadAhead::wait) {
+        async_runtime::spawn_blocking(move || match ahead {
             Some(ahead) => deck.accounts_from(ahead, Utc::now()),
             None => deck.accounts(Utc::now()),
         })

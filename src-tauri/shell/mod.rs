@@ -22,7 +22,7 @@ pub mod views;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Deref;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use authdeck_core::{
@@ -120,50 +120,11 @@ pub struct Inner {
     notified: Mutex<Notified>,
     /// The account the window shows, if one.
     viewing: Mutex<Option<String>>,
-    /// The account list read while the window starts (see `keep_read_ahead`).
+    /// The account list being read while the window starts (see `read_accounts_ahead`).
     ahead: Mutex<Option<ReadAhead>>,
 }
 
-/// The account list read ahead at start: a read still under way (on a thread of its own, started
-/// before Tauri so it overlaps the web view's start), or one already taken for the window's first
-/// frame and kept for its first list call.
-pub enum ReadAhead {
-    Reading(mpsc::Receiver<authdeck_core::Result<AccountSnapshot>>),
-    Read(AccountSnapshot),
-}
-
-impl ReadAhead {
-    /// Starts reading `deck`'s account list.
-    pub fn start(deck: &Deck) -> Self {
-        let (sender, receiver) = mpsc::sync_channel(1);
-        let deck = deck.clone();
-        let spawned = std::thread::Builder::new().name("list-read-ahead".into()).spawn(move || {
-            let _ = sender.send(deck.read_ahead());
-        });
-        if let Err(e) = spawned {
-            // The receiver then reports no read, and the list is read when asked.
-            tracing::warn!(error = %e, "could not read the account list ahead");
-        }
-        ReadAhead::Reading(receiver)
-    }
-
-    /// The list, once read (`None`: the read failed; the caller reads again and reports it).
-    fn wait(self) -> Option<AccountSnapshot> {
-        match self {
-            ReadAhead::Reading(receiver) => receiver.recv().ok()?.ok(),
-            ReadAhead::Read(snapshot) => Some(snapshot),
-        }
-    }
-}
-
-impl std::fmt::Debug for ReadAhead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ReadAhead::Reading(_) => "ReadAhead::Reading",
-            ReadAhead::Read(_) => "ReadAhead::Read",
-        })
-    }
-}
+type ReadAhead = tauri::async_runtime::JoinHandle<authdeck_core::Result<AccountSnapshot>>;
 
 impl Deref for Shell {
     type Target = Inner;

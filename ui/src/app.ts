@@ -25,8 +25,6 @@ import { keepAboveDialogs, openDialogs } from './views/dialog';
 export interface AppOptions {
   /** The clock (ms since epoch); tests pass a fake one. */
   now?: () => number;
-  /** The account list Rust handed the page at start (`ipc.takeHanded`), for the first frame. */
-  firstListing?: AccountView[] | null;
 }
 
 export interface AppHandle {
@@ -67,8 +65,6 @@ class App {
   private loadAgain = false;
   private lastLoad = 0;
   private firstRender = true;
-  /** What waits for the first frame with the list (or empty state) to be painted. */
-  private afterFirstFrame: () => void = () => undefined;
   private readonly unlisten: (() => void)[] = [];
   /** The one wake-up for shown times: when the soonest of them can change, not every second. */
   private ticker: ReturnType<typeof setTimeout> | null = null;
@@ -148,15 +144,7 @@ class App {
     this.subscribe();
     this.list.onShown = () => { this.schedule(); };
     this.unlisten.push(this.store.subscribe(() => { this.schedule(); }));
-    const first = options.firstListing ?? null;
-    if (first === null) void this.load();
-    else {
-      // The list read at start is in the first frame. The call after it (made once listening)
-      // brings anything that changed meanwhile, once that frame is painted: its answer would
-      // only redo the frame's work.
-      this.afterFirstFrame = () => void this.load();
-      this.showAccounts(first);
-    }
+    void this.load();
     void this.checkStatus(false);
   }
 
@@ -329,10 +317,7 @@ class App {
     // Start-up benchmark marker: the list (or the empty state) is on screen. The second
     // animation frame starts after the first one with the list was painted.
     requestAnimationFrame(() => {
-      requestAnimationFrame(() => {
-        void ipc.uiReady().catch(() => undefined);
-        if (!this.destroyed) this.afterFirstFrame();
-      });
+      requestAnimationFrame(() => { void ipc.uiReady().catch(() => undefined); });
     });
     this.markReady();
   }

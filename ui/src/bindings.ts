@@ -424,10 +424,6 @@ export type LoginTicket = {
 
 /**  What the page finds in [`START_GLOBAL`]. */
 export type PageStart = {
-	/**  When this was made (Unix ms): a page loaded again later ignores the listing. */
-	made_at_ms: number,
-	/**  The account list read at start, most urgent first (none for a window opened later). */
-	accounts: AccountView[] | null,
 	/**  The desktop's UI font family, to name ahead of the generic ones. */
 	ui_font: string | null,
 };

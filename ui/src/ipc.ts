@@ -6,7 +6,7 @@
  * `bindings.ts`.
  */
 import { commands, events, START_GLOBAL } from './bindings';
-import type { AccountView, CallbackHandled, PageStart, ClipboardCleared, IpcError, LinksChecked, LoginFinished, ProviderOffered, RefreshState, ShowAccount } from './bindings';
+import type { CallbackHandled, PageStart, ClipboardCleared, IpcError, LinksChecked, LoginFinished, ProviderOffered, RefreshState, ShowAccount } from './bindings';
 import { IpcFailure, toFailure } from './errors';
 
 export type {
@@ -125,13 +125,8 @@ const eventHelpers = {
   onShowAccount: (cb: (payload: ShowAccount) => void): Unlisten => subscribe(events.showAccount, cb),
 };
 
-/** How old a handed listing may be when the page starts (ms); Rust makes it at app start. */
-export const START_LISTING_MAX_AGE_MS = 10_000;
-
 /** What Rust handed the page, as the page uses it. */
 export interface Handed {
-  /** The account list read at start (null: none, or it is stale). */
-  accounts: AccountView[] | null;
   /** The desktop's UI font family (plain: letters, digits, spaces, `-`, `_`), or null. */
   uiFont: string | null;
 }
@@ -140,24 +135,15 @@ export interface Handed {
 const PLAIN_FONT = /^[A-Za-z0-9 _-]{1,64}$/;
 
 /**
- * What Rust handed the page with it (`src-tauri/page_start.rs`), taken once.
- *
- * The account list: a first list call's answer reaches the page only after WebKit painted a
- * frame without the accounts, so Rust reads the list while the web process starts. The page
- * still asks right after its first frame, which brings anything changed since. A listing
- * older than {@link START_LISTING_MAX_AGE_MS} belongs to an earlier load of the page (a
- * reload). The font: WebKitGTK resolving only generic families cost the first frame 20 to
- * 30 ms; the desktop's font by name avoids that.
+ * What Rust handed the page with it (`src-tauri/page_start.rs`), taken once: the desktop's
+ * font by name. WebKitGTK resolving only the stylesheet's generic families cost its first
+ * frame 20 to 40 ms; a named family ahead of them avoids that.
  */
-export function takeHanded(scope: object, now: number): Handed {
+export function takeHanded(scope: object): Handed {
   const handed: unknown = Reflect.get(scope, START_GLOBAL);
   Reflect.deleteProperty(scope, START_GLOBAL);
   const start = typeof handed === 'object' && handed !== null ? (handed as Partial<Record<keyof PageStart, unknown>>) : {};
-  const fresh = typeof start.made_at_ms === 'number' && now - start.made_at_ms <= START_LISTING_MAX_AGE_MS;
-  return {
-    accounts: fresh && Array.isArray(start.accounts) ? (start.accounts as AccountView[]) : null,
-    uiFont: typeof start.ui_font === 'string' && PLAIN_FONT.test(start.ui_font) ? start.ui_font : null,
-  };
+  return { uiFont: typeof start.ui_font === 'string' && PLAIN_FONT.test(start.ui_font) ? start.ui_font : null };
 }
 
 /** The Rust side: every command (derived from the bindings), the event helpers, the error type. */

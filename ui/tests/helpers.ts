@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, vi } from 'vitest';
-import { startApp, type AppHandle, type AppOptions } from '../src/app';
+import { startApp, type AppHandle } from '../src/app';
 import { NOW, resetIpc } from './fakeIpc';
 
 /** Lets pending promise callbacks run (several hops: IPC → view → DOM). */
@@ -9,12 +9,12 @@ export async function settle(): Promise<void> {
 
 let handle: AppHandle | null = null;
 
-export async function mount(options: AppOptions = {}): Promise<HTMLElement> {
+export async function mount(): Promise<HTMLElement> {
   document.body.replaceChildren();
   const root = document.createElement('div');
   root.id = 'app';
   document.body.appendChild(root);
-  handle = startApp(root, options);
+  handle = startApp(root);
   await settle();
   return root;
 }

@@ -115,31 +115,23 @@ describe('events', () => {
 
 describe('what Rust handed the page', () => {
   const { START_GLOBAL } = bindings;
-  const NOW_MS = Date.parse('2026-11-25T12:00:00Z');
   const scopeWith = (value: unknown): Record<string, unknown> => ({ [START_GLOBAL]: value });
 
-  it('gives the list and the font once, then nothing', async () => {
+  it('gives the desktop font once, then nothing', async () => {
     const { takeHanded } = await import('../src/ipc');
-    const accounts = [{ id: 'a1' }];
-    const scope = scopeWith({ made_at_ms: NOW_MS - 300, accounts, ui_font: 'Noto Sans' });
-    expect(takeHanded(scope, NOW_MS)).toEqual({ accounts, uiFont: 'Noto Sans' });
+    const scope = scopeWith({ ui_font: 'Noto Sans' });
+    expect(takeHanded(scope)).toEqual({ uiFont: 'Noto Sans' });
     expect(START_GLOBAL in scope).toBe(false);
-    expect(takeHanded(scope, NOW_MS)).toEqual({ accounts: null, uiFont: null });
-  });
-
-  it('ignores a listing from an earlier load of the page, keeping the font', async () => {
-    const { takeHanded, START_LISTING_MAX_AGE_MS } = await import('../src/ipc');
-    const scope = scopeWith({ made_at_ms: NOW_MS - START_LISTING_MAX_AGE_MS - 1, accounts: [], ui_font: 'Cantarell' });
-    expect(takeHanded(scope, NOW_MS)).toEqual({ accounts: null, uiFont: 'Cantarell' });
+    expect(takeHanded(scope)).toEqual({ uiFont: null });
   });
 
   it('takes nothing from a malformed hand-over or a font name that is not plain', async () => {
     const { takeHanded } = await import('../src/ipc');
-    for (const value of [null, 'x', 42, { made_at_ms: 'now', accounts: [] }, { made_at_ms: NOW_MS, accounts: {} }]) {
-      expect(takeHanded(scopeWith(value), NOW_MS).accounts).toBeNull();
+    for (const value of [undefined, null, 'x', 42, {}, { ui_font: null }]) {
+      expect(takeHanded(scopeWith(value)).uiFont).toBeNull();
     }
     for (const font of ['', 'a"b', 'Sans;color:red', 'x\\', 'a'.repeat(65), 7]) {
-      expect(takeHanded(scopeWith({ made_at_ms: NOW_MS, accounts: null, ui_font: font }), NOW_MS).uiFont).toBeNull();
+      expect(takeHanded(scopeWith({ ui_font: font })).uiFont).toBeNull();
     }
   });
 });

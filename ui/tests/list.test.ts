@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getByRole, queryAllByRole, within } from '@testing-library/dom';
 import { account, fire, iso, ipc, NOW } from './fakeIpc';
-import { startApp } from '../src/app';
 import { AccountList } from '../src/views/accountList';
 import { advance, mount, settle, useAppHarness } from './helpers';
 
@@ -255,34 +254,6 @@ describe('account list', () => {
     await settle();
     expect(ipc.listAccounts).toHaveBeenCalledTimes(2);
     expect(ipc.uiReady).toHaveBeenCalledTimes(1);
-  });
-
-  it('shows the list Rust handed the page in its first frame, then asks once that frame is painted', async () => {
-    const handed = [account({ id: 'a1', email: 'alice@example.com' })];
-    const later = [...handed, account({ id: 'b2', email: 'bob@example.com' })];
-    ipc.listAccounts.mockResolvedValue(later);
-    document.body.replaceChildren();
-    const root = document.createElement('div');
-    document.body.appendChild(root);
-    // Synchronously, before any IPC answer: the handed rows are there.
-    const app = startApp(root, { firstListing: handed });
-    const emails = () => [...root.querySelectorAll('[data-account-id]')].map((r) => r.getAttribute('data-account-id'));
-    expect(emails()).toEqual(['a1']);
-    await settle();
-    expect(ipc.listAccounts, 'its answer would only redo the first frame').not.toHaveBeenCalled();
-    await advance(50); // two animation frames: painted
-    expect(ipc.uiReady).toHaveBeenCalledTimes(1);
-    expect(ipc.listAccounts).toHaveBeenCalledTimes(1);
-    // What changed while the window started shows up.
-    expect(emails()).toEqual(['a1', 'b2']);
-    app.destroy();
-  });
-
-  it('without a handed list the first frame waits for the list call, as before', async () => {
-    ipc.listAccounts.mockResolvedValue([account({ id: 'a1' })]);
-    const root = await mount({ firstListing: null });
-    expect(ipc.listAccounts).toHaveBeenCalledTimes(1);
-    expect(root.querySelectorAll('[data-account-id]')).toHaveLength(1);
   });
 
   it('calls uiReady even when the first load fails, and offers Try again', async () => {

@@ -7,9 +7,7 @@ use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use chrono::{DateTime, Utc};
-
-use crate::account::{AccountRecord, AccountView};
+use crate::account::AccountRecord;
 use crate::atomic;
 use crate::error::{Error, Result};
 use crate::home::Home;
@@ -23,15 +21,6 @@ pub struct Snapshot {
     /// The directory's modification time just before the read (`None`: no directory).
     stamp: Option<SystemTime>,
     read_from: SystemTime,
-}
-
-impl Snapshot {
-    /// The accounts as read, most urgent first, as the list shows them at `now`. For a first
-    /// frame that cannot wait; whoever shows them asks again through
-    /// [`AccountStore::current`], which tells whether anything changed since.
-    pub fn views(&self, now: DateTime<Utc>) -> Vec<AccountView> {
-        self.records.iter().map(|a| a.view(now)).collect()
-    }
 }
 
 /// How long the directory must have been unchanged before a read for the read to be trusted
