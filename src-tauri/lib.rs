@@ -58,6 +58,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("OFFLINE_SCOPES", authdeck_core::OFFLINE_SCOPES)
         .constant("OTHER_ACCESS", authdeck_core::OTHER_ACCESS)
         .constant("START_GLOBAL", page_start::START_GLOBAL)
+        .constant("FONT_NAME_MAX_LEN", page_start::FONT_NAME_MAX_LEN)
+        .constant("FONT_NAME_PUNCTUATION", page_start::FONT_NAME_PUNCTUATION)
         .typ::<page_start::PageStart>()
         .events(collect_events![
             events::AccountsChanged,

@@ -17,8 +17,11 @@ use serde::Serialize;
 /// Where the page finds what this module hands it.
 pub const START_GLOBAL: &str = "__AUTHDECK_START__";
 
-/// The longest font family name handed over.
-const FONT_NAME_MAX_LEN: usize = 64;
+/// The longest font family name handed over (the page checks it again, from the bindings).
+pub const FONT_NAME_MAX_LEN: usize = 64;
+
+/// What a font family name handed over may hold besides ASCII letters and digits.
+pub const FONT_NAME_PUNCTUATION: &str = " -_";
 
 /// What the page finds in [`START_GLOBAL`].
 #[derive(Debug, Serialize, specta::Type)]
@@ -63,7 +66,7 @@ fn plain_family(family: &str) -> Option<String> {
     let family = family.trim();
     let plain = !family.is_empty()
         && family.len() <= FONT_NAME_MAX_LEN
-        && family.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_'));
+        && family.chars().all(|c| c.is_ascii_alphanumeric() || FONT_NAME_PUNCTUATION.contains(c));
     plain.then(|| family.to_string())
 }
 

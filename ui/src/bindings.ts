@@ -108,6 +108,10 @@ export const ERROR_KINDS = ["needs_reconnect","keychain_unavailable","invalid_ca
 
 export const EXPIRING_WITHIN_SECONDS = 300 as const;
 
+export const FONT_NAME_MAX_LEN = 64 as const;
+
+export const FONT_NAME_PUNCTUATION = " -_" as const;
+
 export const OFFLINE_SCOPES = ["offline_access","offline.access"] as const;
 
 export const OTHER_ACCESS = "Other access" as const;

@@ -5,8 +5,8 @@
  * `on…` helper that returns a function to stop listening. Views import this module, never
  * `bindings.ts`.
  */
-import { commands, events, START_GLOBAL } from './bindings';
-import type { CallbackHandled, PageStart, ClipboardCleared, IpcError, LinksChecked, LoginFinished, ProviderOffered, RefreshState, ShowAccount } from './bindings';
+import { commands, events, FONT_NAME_MAX_LEN, FONT_NAME_PUNCTUATION, START_GLOBAL } from './bindings';
+import type { CallbackHandled, ClipboardCleared, IpcError, LinksChecked, LoginFinished, PageStart, ProviderOffered, RefreshState, ShowAccount } from './bindings';
 import { IpcFailure, toFailure } from './errors';
 
 export type {
@@ -131,8 +131,8 @@ export interface Handed {
   uiFont: string | null;
 }
 
-/** A font family name that can go into a CSS font list quoted, as Rust only hands over. */
-const PLAIN_FONT = /^[A-Za-z0-9 _-]{1,64}$/;
+/** A font family name that can go into a CSS font list quoted: Rust's rule, checked again. */
+const PLAIN_FONT = new RegExp(`^[A-Za-z0-9${FONT_NAME_PUNCTUATION.replace(/[\\\]^-]/g, '\\$&')}]{1,${FONT_NAME_MAX_LEN}}$`);
 
 /**
  * What Rust handed the page with it (`src-tauri/page_start.rs`), taken once: the desktop's
